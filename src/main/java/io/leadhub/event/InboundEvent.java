@@ -1,0 +1,38 @@
+package io.leadhub.event;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * A verified webhook in canonical form, as journaled on the {@code leads.inbound} topic (JSON) by every
+ * {@code inbound-<source>-webhook} route and read by {@code lead-enrich}.
+ *
+ * @param eventId         LeadHub's id for this delivery (UUID string), returned to the caller as {@code eventId}
+ * @param tenant          tenant id from the webhook path
+ * @param source          source name: {@code callrail}, ...
+ * @param eventType       source event kind, e.g. {@code post_call}, {@code call_modified}
+ * @param providerEventId the provider's id of the event; with tenant and source it is the idempotency key
+ * @param receivedAt      when the hub received the webhook (UTC)
+ * @param partitionKey    Kafka record key: {@code <tenant>|<phone digits>}, else {@code <tenant>|<event id>}
+ * @param lead            person fields as the provider sent them (keys: phone_raw, full_name, email, city,
+ *                        state, country); not yet normalised
+ * @param call            call fields in LeadHub's canonical names (see {@code docs/tenant-file.md}, variable {@code call})
+ * @param rawBody         the request body exactly as received (UTF-8), kept for replay and audit
+ */
+public record InboundEvent(
+        String eventId,
+        String tenant,
+        String source,
+        String eventType,
+        String providerEventId,
+        Instant receivedAt,
+        String partitionKey,
+        Map<String, Object> lead,
+        Map<String, Object> call,
+        String rawBody) {
+
+    /** @return the idempotency key {@code <tenant>|<source>|<providerEventId>} of the enrich stage */
+    public String idempotencyKey() {
+        return tenant + "|" + source + "|" + providerEventId;
+    }
+}

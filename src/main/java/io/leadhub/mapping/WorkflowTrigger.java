@@ -1,0 +1,57 @@
+package io.leadhub.mapping;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A compiled {@code workflow_triggers} entry: follow-up actions to start for a lead matching a condition.
+ * Immutable and thread-safe.
+ */
+public final class WorkflowTrigger {
+
+    private final String name;
+    private final CompiledExpression when;
+    private final List<String> actions;
+
+    /**
+     * @param name    trigger name ({@code [a-z0-9_]+}, unique in the tenant file)
+     * @param when    the compiled {@code when} condition (bool)
+     * @param actions the actions in order: {@code create_task}, {@code assign_owner}, {@code send_sms},
+     *                {@code send_notification}, {@code schedule_follow_up_call}
+     */
+    public WorkflowTrigger(String name, CompiledExpression when, List<String> actions) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.when = Objects.requireNonNull(when, "when");
+        this.actions = List.copyOf(actions);
+    }
+
+    /** @return the trigger name */
+    public String name() {
+        return name;
+    }
+
+    /** @return the actions in file order (unmodifiable) */
+    public List<String> actions() {
+        return actions;
+    }
+
+    /** @return the {@code when} expression text */
+    public String condition() {
+        return when.source();
+    }
+
+    /**
+     * @param ctx the lead's variables
+     * @return true when {@code when} evaluates to true; a null result counts as false
+     * @throws MappingException when the condition fails to evaluate or is not a bool; the key is e.g.
+     *                          {@code workflow_triggers[0].when}
+     */
+    public boolean matches(MappingContext ctx) {
+        return when.test(ctx);
+    }
+
+    @Override
+    public String toString() {
+        return "WorkflowTrigger[" + name + " when " + when.source() + " -> " + actions + "]";
+    }
+}

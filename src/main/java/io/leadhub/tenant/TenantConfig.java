@@ -1,0 +1,69 @@
+package io.leadhub.tenant;
+
+import io.leadhub.mapping.WorkflowTrigger;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One tenant, as loaded and validated from {@code mappings/<tenant>.yaml}. Immutable: a reload builds a new
+ * instance.
+ *
+ * @param tenant           tenant id ({@code tenant}), equal to the file name without {@code .yaml}
+ * @param file             the file it was loaded from
+ * @param defaultRegion    ISO 3166-1 alpha-2 region for parsing national phone numbers ({@code default_region})
+ * @param timezone         zone of {@code today()} in expressions ({@code timezone}, default UTC)
+ * @param sources          per source ({@code callrail}, ...), its settings with secrets as {@link Secret}
+ *                         and other values as String/Number/Boolean/List/Map
+ * @param lookups          the tenant's lookup maps ({@code lookups}), each a CEL variable of the same name
+ * @param destinations     destinations in file order
+ * @param workflowTriggers compiled {@code workflow_triggers}
+ * @param loadedAt         when the file was loaded
+ */
+public record TenantConfig(
+        String tenant,
+        Path file,
+        String defaultRegion,
+        ZoneId timezone,
+        Map<String, Map<String, Object>> sources,
+        Map<String, Map<String, Object>> lookups,
+        List<DestinationConfig> destinations,
+        List<WorkflowTrigger> workflowTriggers,
+        Instant loadedAt) {
+
+    public TenantConfig {
+        sources = Map.copyOf(sources);
+        lookups = Map.copyOf(lookups);
+        destinations = List.copyOf(destinations);
+        workflowTriggers = List.copyOf(workflowTriggers);
+    }
+
+    /**
+     * @param id destination id
+     * @return the destination with that id
+     */
+    public Optional<DestinationConfig> destination(String id) {
+        return destinations.stream().filter(d -> d.id().equals(id)).findFirst();
+    }
+
+    /**
+     * @param source source name, e.g. {@code callrail}
+     * @return that source's settings, if the tenant configured the source
+     */
+    public Optional<Map<String, Object>> source(String source) {
+        return Optional.ofNullable(sources.get(source));
+    }
+
+    /**
+     * @param source source name, e.g. {@code callrail}
+     * @param key    secret key, e.g. {@code signing_key}
+     * @return the secret, or {@link Secret#empty()} when the source or key is not configured
+     */
+    public Secret sourceSecret(String source, String key) {
+        Object value = source(source).map(s -> s.get(key)).orElse(null);
+        return value instanceof Secret s ? s : Secret.empty();
+    }
+}

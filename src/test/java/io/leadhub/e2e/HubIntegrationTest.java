@@ -1,0 +1,216 @@
+package io.leadhub.e2e;
+
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.leadhub.inbound.callrail.CallRailSignatureVerifier;
+import io.leadhub.kafka.KafkaSetup;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.flywaydb.core.Flyway;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.autoconfigure.flyway.FlywayMigrationStrategy;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.ActiveProfiles;
+
+/**
+ * Base of the end-to-end tests: the whole hub (real HTTP on a random port, the in-process Kafka broker, the
+ * database, the YAML routes from {@code routes/}) against a WireMock HubSpot. All subclasses share one Spring
+ * context, hence one broker. The database is H2 under a temporary data dir, or PostgreSQL when the build passes
+ * {@code leadhub.test.datasource-url} ({@code ./mvnw verify -Ppostgres}); PostgreSQL is cleaned and migrated
+ * once per test JVM.
+ *
+ * <p>Tests stay independent by using their own phone numbers and call ids ({@link #uniquePhone()}).
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("it")
+@Import(HubIntegrationTest.CleanDatabase.class)
+public abstract class HubIntegrationTest {
+
+    protected static final String ACME_CALLRAIL_KEY = "acme-callrail-test-key";
+    protected static final String ACME_HUBSPOT_TOKEN = "pat-na1-acme-test-token";
+    protected static final String GLOBEX_CALLRAIL_KEY = "globex-callrail-test-key";
+    protected static final WireMockServer HUBSPOT = new WireMockServer(options().dynamicPort());
+    protected static final Path DATA_DIR;
+
+    static {
+        HUBSPOT.start();
+        try {
+            DATA_DIR = Files.createTempDirectory("leadhub-it-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        System.setProperty("leadhub.data-dir", DATA_DIR.toString());
+        System.setProperty("HUBSPOT_STUB_URL", HUBSPOT.baseUrl());
+        System.setProperty("ACME_CALLRAIL_KEY", ACME_CALLRAIL_KEY);
+        System.setProperty("ACME_HUBSPOT_TOKEN", ACME_HUBSPOT_TOKEN);
+        System.setProperty("GLOBEX_CALLRAIL_KEY", GLOBEX_CALLRAIL_KEY);
+        String url = System.getProperty("leadhub.test.datasource-url", "");
+        if (!url.isBlank()) {
+            System.setProperty("spring.datasource.url", url);
+            System.setProperty("spring.flyway.clean-disabled", "false");
+        }
+    }
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @LocalServerPort
+    protected int port;
+
+    @Autowired
+    protected JdbcTemplate jdbc;
+
+    @Autowired
+    protected KafkaSetup.KafkaBootstrap kafka;
+
+    /** Cleans the test database once (PostgreSQL keeps rows between runs; a fresh H2 is already empty). */
+    @TestConfiguration
+    static class CleanDatabase {
+        @Bean
+        FlywayMigrationStrategy cleanThenMigrate() {
+            return (Flyway flyway) -> {
+                if (!System.getProperty("leadhub.test.datasource-url", "").isBlank()) {
+                    flyway.clean();
+                }
+                flyway.migrate();
+            };
+        }
+    }
+
+    /** @return a random US phone number in E.164, unique enough to isolate one test's lead */
+    protected static String uniquePhone() {
+        return "+1404" + (2000000 + ThreadLocalRandom.current().nextInt(7_000_000));
+    }
+
+    /**
+     * @param phone caller number (E.164)
+     * @return the post-call sample with this phone and a fresh call id
+     */
+    protected static String postCallBody(String phone) {
+        long id = ThreadLocalRandom.current().nextLong(100_000_000L, 999_999_999L);
+        return sample("post-call.json")
+                .replace("\"id\": 766970532", "\"id\": " + id)
+                .replace("CAL8154748ae6bd4e278a7cddd38a662f4f", "CAL" + id)
+                .replace("+14045558514", phone);
+    }
+
+    /**
+     * @param name file under {@code samples/callrail}
+     * @return its content
+     */
+    protected static String sample(String name) {
+        try {
+            return Files.readString(Path.of("samples/callrail", name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * @param key  signing key
+     * @param body raw body
+     * @return CallRail's {@code Signature} header value for the body
+     */
+    protected static String sign(String key, String body) {
+        return Base64.getEncoder().encodeToString(CallRailSignatureVerifier.sign(key, body.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * Posts a CallRail webhook signed with the acme key.
+     *
+     * @param body raw JSON
+     * @return the response
+     */
+    protected HttpResponse<String> postCallRail(String body) {
+        return postCallRail("acme", body, sign(ACME_CALLRAIL_KEY, body), "application/json");
+    }
+
+    /**
+     * @param tenant      tenant in the path
+     * @param body        raw body
+     * @param signature   Signature header, or null for none
+     * @param contentType Content-Type header, or null for none
+     * @return the response
+     */
+    protected HttpResponse<String> postCallRail(String tenant, String body, String signature, String contentType) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/webhooks/callrail/" + tenant))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (signature != null) {
+            request.header("Signature", signature);
+        }
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        try {
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * @param topic topic name
+     * @return the sum of the end offsets of all its partitions (records ever written)
+     */
+    protected long endOffsets(String topic) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.servers()))) {
+            List<TopicPartition> partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS)
+                    .get(topic).partitions().stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            return admin.listOffsets(partitions.stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest())))
+                    .all().get(10, TimeUnit.SECONDS).values().stream().mapToLong(r -> r.offset()).sum();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read offsets of " + topic, e);
+        }
+    }
+
+    /**
+     * @param eventId LeadHub event id
+     * @return its delivery attempts, oldest first (columns attempt, outcome, http_status, crm_record_id, error)
+     */
+    protected List<Map<String, Object>> deliveries(String eventId) {
+        return jdbc.queryForList("SELECT attempt, outcome, http_status, crm_record_id, error FROM deliveries "
+                + "WHERE event_id = ? ORDER BY id", eventId);
+    }
+
+    /**
+     * @param eventId LeadHub event id
+     * @return its dead letters (columns destination_id, route_id, error_type, error, http_status, response_body, attempts)
+     */
+    protected List<Map<String, Object>> deadLetters(String eventId) {
+        return jdbc.queryForList("SELECT tenant, destination_id, route_id, error_type, error, http_status, response_body, "
+                + "attempts FROM dead_letters WHERE event_id = ? ORDER BY id", eventId);
+    }
+
+    /**
+     * @param response a 202 answer
+     * @return its eventId
+     */
+    protected static String eventId(HttpResponse<String> response) {
+        return response.body().replaceAll(".*\"eventId\"\\s*:\\s*\"([^\"]+)\".*", "$1");
+    }
+}
