@@ -44,9 +44,11 @@ public record LeadHubProperties(
      * @param partitions partitions of the topics LeadHub creates (inbound, enriched, DLQ)
      * @param replicationFactor replication factor of the topics LeadHub creates (1 on the embedded broker)
      * @param producer   ingest producer timeouts
+     * @param consumer   settings of the pipeline's consumers
      */
     public record Kafka(String brokers, @NotNull @Valid Embedded embedded, @NotNull @Valid Topics topics,
-                        @Min(1) int partitions, @Min(1) short replicationFactor, @NotNull @Valid Producer producer) {
+                        @Min(1) int partitions, @Min(1) short replicationFactor, @NotNull @Valid Producer producer,
+                        @NotNull @Valid Consumer consumer) {
 
         /** @return true when no external brokers are configured and the in-process broker must run */
         public boolean embeddedEnabled() {
@@ -71,6 +73,14 @@ public record LeadHubProperties(
      * @param requestTimeoutMs  longest wait for one produce request, in ms
      */
     public record Producer(@Min(100) long maxBlockMs, @Min(100) long deliveryTimeoutMs, @Min(100) long requestTimeoutMs) {
+    }
+
+    /**
+     * Settings of the Kafka consumers of {@code lead-enrich} and the dispatch routes.
+     *
+     * @param sessionTimeoutMs how long a silent (crashed) hub instance keeps its partitions, in ms
+     */
+    public record Consumer(@Min(6000) long sessionTimeoutMs) {
     }
 
     /**

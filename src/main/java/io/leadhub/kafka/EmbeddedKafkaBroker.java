@@ -95,10 +95,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("auto.create.topics.enable", "true");
         p.put("log.retention.hours", "168");
         p.put("controlled.shutdown.enable", "true");
+        // after a crash the restarted broker waits for its old registration to expire: keep that short
+        p.put("broker.session.timeout.ms", "6000");
         return p;
     }
 
     private static void format(Path logDir) throws Exception {
+        if (Files.exists(logDir.resolve("meta.properties"))) {
+            // formatted by an earlier start: keep its cluster id, log and offsets
+            return;
+        }
         String dir = logDir.toAbsolutePath().toString();
         try (PrintStream quiet = new PrintStream(OutputStream.nullOutputStream())) {
             new Formatter()
@@ -109,7 +115,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     .setMetadataLogDirectory(dir)
                     .setControllerListenerName(CONTROLLER_LISTENER)
                     .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
-                    .setIgnoreFormatted(true)
+                    .setIgnoreFormatted(false)
                     .run();
         }
     }
