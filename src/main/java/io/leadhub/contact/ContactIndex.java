@@ -54,7 +54,7 @@ public class ContactIndex {
     @Transactional
     public Match upsert(String tenant, String phone, String email, String firstName, String lastName) {
         Timestamp now = Timestamp.from(clock.instant());
-        Optional<String> existing = find(tenant, "phone_e164", phone).or(() -> find(tenant, "email", email));
+        Optional<String> existing = match(tenant, phone, email);
         if (existing.isPresent()) {
             String id = existing.get();
             jdbc.update("""
@@ -70,6 +70,18 @@ public class ContactIndex {
                 INSERT INTO contacts (id, tenant, phone_e164, email, first_name, last_name, interactions, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)""", id, tenant, phone, email, firstName, lastName, now, now);
         return new Match(id, false, 1);
+    }
+
+    /**
+     * Read-only match, for previews: the tenant's contact with this phone, else this e-mail.
+     *
+     * @param tenant tenant id
+     * @param phone  E.164 phone, or null
+     * @param email  lower-case e-mail, or null
+     * @return the contact id, if the person is in the index
+     */
+    public Optional<String> match(String tenant, String phone, String email) {
+        return find(tenant, "phone_e164", phone).or(() -> find(tenant, "email", email));
     }
 
     /**

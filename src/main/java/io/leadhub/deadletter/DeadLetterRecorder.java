@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.leadhub.dispatch.CrmDispatcher;
 import io.leadhub.dispatch.DeliveryException;
 import io.leadhub.enrich.LeadEnrichment;
+import io.leadhub.ops.LeadHubMetrics;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -33,16 +34,19 @@ public class DeadLetterRecorder {
 
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
+    private final LeadHubMetrics metrics;
     private final Clock clock;
 
     /**
-     * @param jdbc  the hub's database
-     * @param json  Jackson mapper
-     * @param clock optional clock
+     * @param jdbc    the hub's database
+     * @param json    Jackson mapper
+     * @param metrics dead letter counter
+     * @param clock   optional clock
      */
-    public DeadLetterRecorder(JdbcTemplate jdbc, ObjectMapper json, Optional<Clock> clock) {
+    public DeadLetterRecorder(JdbcTemplate jdbc, ObjectMapper json, LeadHubMetrics metrics, Optional<Clock> clock) {
         this.jdbc = jdbc;
         this.json = json;
+        this.metrics = metrics;
         this.clock = clock.orElse(Clock.systemUTC());
     }
 
@@ -80,6 +84,7 @@ public class DeadLetterRecorder {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)""",
                 tenant, destination, routeId, eventId, event == null ? "" : event, errorType, message, httpStatus,
                 responseBody, attempts, Timestamp.from(clock.instant()));
+        metrics.deadLetter(tenant, destination, routeId);
         LOG.error("Dead letter: event {} of tenant {} (destination {}) failed in route {} after {} attempt(s): {}: {}",
                 eventId, tenant, destination, routeId, attempts, errorType, message);
 

@@ -8,6 +8,7 @@ import io.leadhub.enrich.LeadEnrichment;
 import io.leadhub.event.EnrichedLead;
 import io.leadhub.mapping.MappingContext;
 import io.leadhub.mapping.MappingException;
+import io.leadhub.ops.LeadHubMetrics;
 import io.leadhub.tenant.DestinationConfig;
 import io.leadhub.tenant.TenantConfig;
 import io.leadhub.tenant.TenantRegistry;
@@ -52,6 +53,7 @@ public class CrmDispatcher {
     private final DeliveryLog log;
     private final Map<String, CrmConnector> connectors;
     private final LeadHubProperties props;
+    private final LeadHubMetrics metrics;
 
     /**
      * @param json       Jackson mapper
@@ -60,15 +62,17 @@ public class CrmDispatcher {
      * @param log        deliveries table
      * @param connectors every {@link CrmConnector} bean, looked up by {@link CrmConnector#type()}
      * @param props      LeadHub settings (data dir, retry cap)
+     * @param metrics    delivery counters and timer
      */
     public CrmDispatcher(ObjectMapper json, TenantRegistry tenants, ContactIndex contacts, DeliveryLog log,
-                         List<CrmConnector> connectors, LeadHubProperties props) {
+                         List<CrmConnector> connectors, LeadHubProperties props, LeadHubMetrics metrics) {
         this.json = json;
         this.tenants = tenants;
         this.contacts = contacts;
         this.log = log;
         this.connectors = connectors.stream().collect(Collectors.toUnmodifiableMap(CrmConnector::type, Function.identity()));
         this.props = props;
+        this.metrics = metrics;
     }
 
     /**
@@ -132,15 +136,20 @@ public class CrmDispatcher {
         try {
             DeliveryResult result = connector.deliver(new DeliveryRequest(lead.tenant(), destination, lead.eventId(),
                     properties, lead.phone(), lead.email(), known, dryRunDir));
-            log.record(lead.tenant(), destination.id(), lead.eventId(), attempt, result.outcome().name().toLowerCase(),
-                    null, result.crmRecordId(), null, millis(start));
+            String outcome = result.outcome().name().toLowerCase();
+            long took = millis(start);
+            log.record(lead.tenant(), destination.id(), lead.eventId(), lead.contactId(), attempt, outcome,
+                    null, result.crmRecordId(), null, took);
+            metrics.delivery(lead.tenant(), destination.id(), outcome, attempt, Duration.ofMillis(took));
             contacts.rememberRecordId(lead.contactId(), destination.id(), result.crmRecordId());
             LOG.info("Delivered event {} to {}/{}: {} record {} (attempt {})", lead.eventId(), lead.tenant(),
                     destination.id(), result.outcome().name().toLowerCase(), result.crmRecordId(), attempt);
             return result;
         } catch (DeliveryException e) {
-            log.record(lead.tenant(), destination.id(), lead.eventId(), attempt, "failed",
-                    e.httpStatus() == 0 ? null : e.httpStatus(), null, e.getMessage(), millis(start));
+            long took = millis(start);
+            log.record(lead.tenant(), destination.id(), lead.eventId(), lead.contactId(), attempt, "failed",
+                    e.httpStatus() == 0 ? null : e.httpStatus(), null, e.getMessage(), took);
+            metrics.delivery(lead.tenant(), destination.id(), "failed", attempt, Duration.ofMillis(took));
             if (e instanceof TransientDeliveryException t && t.retryAfter().isPresent()) {
                 long wait = Math.min(t.retryAfter().map(Duration::toMillis).get(), props.retry().maxDelayMs());
                 exchange.getIn().setHeader(Exchange.REDELIVERY_DELAY, wait);

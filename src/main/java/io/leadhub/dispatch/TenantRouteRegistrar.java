@@ -5,12 +5,13 @@ import io.leadhub.tenant.DestinationConfig;
 import io.leadhub.tenant.TenantChange;
 import io.leadhub.tenant.TenantConfig;
 import io.leadhub.tenant.TenantRegistry;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.apache.camel.CamelContext;
-import org.apache.camel.Route;
 import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.slf4j.Logger;
@@ -37,6 +38,8 @@ public class TenantRouteRegistrar implements CamelContextConfiguration {
     private final TenantRegistry tenants;
     private final TopicProvisioner topics;
     private volatile CamelContext camel;
+    /** Dispatch route ids this registrar added, by tenant (a tenant id may prefix another's: acme / acme-west). */
+    private final Map<String, Set<String>> routesByTenant = new HashMap<>();
 
     /**
      * @param tenants tenant files
@@ -91,7 +94,7 @@ public class TenantRouteRegistrar implements CamelContextConfiguration {
         Set<String> present = existingRoutes(tenantId);
         for (String routeId : present) {
             if (!wanted.contains(routeId)) {
-                remove(routeId);
+                remove(tenantId, routeId);
             }
         }
         if (tenant == null) {
@@ -113,6 +116,7 @@ public class TenantRouteRegistrar implements CamelContextConfiguration {
                         .parameter("topic", topic)
                         .parameter("groupId", "leadhub-dispatch-" + tenantId + "-" + d.id())
                         .add();
+                routesByTenant.computeIfAbsent(tenantId, k -> new TreeSet<>()).add(routeId);
                 LOG.info("Added route {} ({} destination, consumer group leadhub-dispatch-{}-{})",
                         routeId, d.type(), tenantId, d.id());
             }
@@ -120,23 +124,15 @@ public class TenantRouteRegistrar implements CamelContextConfiguration {
     }
 
     private Set<String> existingRoutes(String tenantId) {
-        // a tenant id may prefix another's ("acme" / "acme-west"): match on the exact template parameter
-        return camel.getRoutes().stream()
-                .filter(r -> r.getRouteId().startsWith(ROUTE_PREFIX + tenantId + "-"))
-                .filter(r -> tenantId.equals(templateParameter(r, "tenant")))
-                .map(Route::getRouteId)
-                .collect(Collectors.toCollection(TreeSet::new));
+        Set<String> ids = routesByTenant.getOrDefault(tenantId, Set.of());
+        return ids.stream().filter(id -> camel.getRoute(id) != null).collect(Collectors.toCollection(TreeSet::new));
     }
 
-    private static Object templateParameter(Route route, String name) {
-        return route.getProperties() == null ? null
-                : route.getProperties().getOrDefault(name, route.getRouteId());
-    }
-
-    private void remove(String routeId) {
+    private void remove(String tenantId, String routeId) {
         try {
             camel.getRouteController().stopRoute(routeId);
             camel.removeRoute(routeId);
+            routesByTenant.getOrDefault(tenantId, new TreeSet<>()).remove(routeId);
             LOG.info("Removed route {}", routeId);
         } catch (Exception e) {
             throw new IllegalStateException("could not remove route " + routeId + ": " + e.getMessage(), e);

@@ -10,6 +10,7 @@ import io.leadhub.enrich.ai.AnalysisInput;
 import io.leadhub.event.EnrichedLead;
 import io.leadhub.event.InboundEvent;
 import io.leadhub.kafka.TopicProvisioner;
+import io.leadhub.ops.LeadHubMetrics;
 import io.leadhub.tenant.TenantConfig;
 import io.leadhub.tenant.TenantRegistry;
 import java.time.Clock;
@@ -47,6 +48,7 @@ public class LeadEnrichment {
     private final ContactIndex contacts;
     private final TopicProvisioner topics;
     private final LeadHubProperties props;
+    private final LeadHubMetrics metrics;
     private final Clock clock;
 
     /**
@@ -57,11 +59,12 @@ public class LeadEnrichment {
      * @param contacts   contact index
      * @param topics     topic names and creation
      * @param props      LeadHub settings (default region)
+     * @param metrics    enriched-event counter
      * @param clock      optional clock
      */
     public LeadEnrichment(ObjectMapper json, TenantRegistry tenants, LeadNormalizer normalizer, AiAnalyzer analyzer,
                           ContactIndex contacts, TopicProvisioner topics, LeadHubProperties props,
-                          Optional<Clock> clock) {
+                          LeadHubMetrics metrics, Optional<Clock> clock) {
         this.json = json;
         this.tenants = tenants;
         this.normalizer = normalizer;
@@ -69,6 +72,7 @@ public class LeadEnrichment {
         this.contacts = contacts;
         this.topics = topics;
         this.props = props;
+        this.metrics = metrics;
         this.clock = clock.orElse(Clock.systemUTC());
     }
 
@@ -141,6 +145,25 @@ public class LeadEnrichment {
     }
 
     /**
+     * The enrichment of {@link #normalise}, {@link #analyse} and {@link #dedupe} without writing anything: the
+     * contact index is only read. Used by the mapping preview.
+     *
+     * @param event a parsed inbound event
+     * @return the lead as dispatch would see it ({@code returning} true when the contact is already known)
+     */
+    public EnrichedLead preview(InboundEvent event) {
+        EnrichedLead lead = analyse(normalise(event));
+        Map<String, Object> person = new LinkedHashMap<>(lead.lead());
+        String contactId = contacts.match(lead.tenant(), (String) person.get("phone"), (String) person.get("email")).orElse(null);
+        person.put("contact_id", contactId);
+        person.put("returning", contactId != null);
+        person.put("interactions", null);
+        person.put("source", lead.source());
+        return new EnrichedLead(lead.eventId(), lead.tenant(), lead.source(), lead.eventType(), lead.providerEventId(),
+                lead.receivedAt(), clock.instant(), person, lead.call(), lead.ai(), lead.analysisReasons());
+    }
+
+    /**
      * Step {@code prepare-publish}: serialises the lead for {@code leads.enriched.<tenant>}.
      *
      * @param exchange body = {@link EnrichedLead}; afterwards body = JSON, header {@code kafka.KEY} =
@@ -156,5 +179,6 @@ public class LeadEnrichment {
         exchange.getMessage().setHeader(KafkaConstants.KEY, lead.tenant() + "|" + who);
         exchange.setProperty(ENRICHED_TOPIC, topic);
         exchange.getMessage().setBody(json.writeValueAsString(lead));
+        metrics.eventEnriched(lead.tenant(), lead.source());
     }
 }

@@ -3,6 +3,7 @@ package io.leadhub.inbound;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.leadhub.event.InboundEvent;
+import io.leadhub.ops.LeadHubMetrics;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.List;
@@ -45,18 +46,22 @@ public class InboundJournal {
     private final ObjectMapper json;
     private final JdbcTemplate jdbc;
     private final ProducerTemplate producer;
+    private final LeadHubMetrics metrics;
     private final Clock clock;
 
     /**
      * @param json     Jackson mapper
      * @param jdbc     database of the spool
      * @param producer Camel producer used by the drain
+     * @param metrics  received/spooled counters
      * @param clock    optional clock for spool timestamps
      */
-    public InboundJournal(ObjectMapper json, JdbcTemplate jdbc, ProducerTemplate producer, Optional<Clock> clock) {
+    public InboundJournal(ObjectMapper json, JdbcTemplate jdbc, ProducerTemplate producer, LeadHubMetrics metrics,
+                          Optional<Clock> clock) {
         this.json = json;
         this.jdbc = jdbc;
         this.producer = producer;
+        this.metrics = metrics;
         this.clock = clock.orElse(Clock.systemUTC());
     }
 
@@ -84,6 +89,7 @@ public class InboundJournal {
         jdbc.update("INSERT INTO inbound_spool (event_id, kafka_key, payload, created_at) VALUES (?, ?, ?, ?)",
                 eventId, exchange.getMessage().getHeader(KafkaConstants.KEY, String.class),
                 exchange.getMessage().getBody(String.class), Timestamp.from(clock.instant()));
+        metrics.webhookSpooled(exchange.getProperty("leadhubSource", String.class));
         LOG.warn("Kafka did not acknowledge event {} ({}); journaled it in the database spool",
                 eventId, kafkaError == null ? "unknown error" : kafkaError.getMessage());
     }
@@ -95,6 +101,8 @@ public class InboundJournal {
      */
     public void accepted(Exchange exchange) {
         String eventId = exchange.getProperty(EVENT_ID, String.class);
+        metrics.webhookReceived(exchange.getProperty("leadhubSource", String.class),
+                exchange.getIn().getHeader("tenant", String.class));
         exchange.getMessage().removeHeaders("*");
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");

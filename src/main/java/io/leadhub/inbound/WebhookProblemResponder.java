@@ -1,6 +1,7 @@
 package io.leadhub.inbound;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.leadhub.ops.LeadHubMetrics;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.camel.Exchange;
@@ -21,10 +22,30 @@ public class WebhookProblemResponder implements Processor {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookProblemResponder.class);
 
     private final ObjectMapper json;
+    private final LeadHubMetrics metrics;
 
-    /** @param json Jackson mapper */
-    public WebhookProblemResponder(ObjectMapper json) {
+    /**
+     * @param json    Jackson mapper
+     * @param metrics rejection counter
+     */
+    public WebhookProblemResponder(ObjectMapper json, LeadHubMetrics metrics) {
         this.json = json;
+        this.metrics = metrics;
+    }
+
+    /**
+     * @param status HTTP status of the answer
+     * @return the {@code reason} label of {@code leadhub_webhooks_rejected_total}
+     */
+    public static String reason(int status) {
+        return switch (status) {
+            case 404 -> "unknown_tenant";
+            case 401 -> "bad_signature";
+            case 400 -> "invalid_payload";
+            case 413 -> "too_large";
+            case 415 -> "unsupported_media_type";
+            default -> "not_journaled";
+        };
     }
 
     @Override
@@ -51,6 +72,8 @@ public class WebhookProblemResponder implements Processor {
             problem.put("detail", "the event could not be stored; nothing was accepted, please retry");
             LOG.error("Inbound {} webhook failed before it was journaled", exchange.getProperty(WebhookTenantResolver.SOURCE), cause);
         }
+        metrics.webhookRejected(exchange.getProperty(WebhookTenantResolver.SOURCE, String.class),
+                exchange.getIn().getHeader("tenant", String.class), reason(status));
         String uri = exchange.getIn().getHeader(Exchange.HTTP_URI, String.class);
         if (uri != null) {
             problem.put("instance", uri);

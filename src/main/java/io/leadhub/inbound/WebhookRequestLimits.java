@@ -1,6 +1,7 @@
 package io.leadhub.inbound;
 
 import io.leadhub.config.LeadHubProperties;
+import io.leadhub.ops.LeadHubMetrics;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -30,10 +31,15 @@ import org.springframework.web.filter.OncePerRequestFilter;
 public class WebhookRequestLimits extends OncePerRequestFilter {
 
     private final long maxBytes;
+    private final LeadHubMetrics metrics;
 
-    /** @param props LeadHub settings ({@code leadhub.ingest.max-body-bytes}) */
-    public WebhookRequestLimits(LeadHubProperties props) {
+    /**
+     * @param props   LeadHub settings ({@code leadhub.ingest.max-body-bytes})
+     * @param metrics rejection counter
+     */
+    public WebhookRequestLimits(LeadHubProperties props, LeadHubMetrics metrics) {
         this.maxBytes = props.ingest().maxBodyBytes();
+        this.metrics = metrics;
     }
 
     @Override
@@ -62,6 +68,8 @@ public class WebhookRequestLimits extends OncePerRequestFilter {
     }
 
     private void tooLarge(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String[] path = request.getRequestURI().split("/"); // ["", "webhooks", source, tenant, ...]
+        metrics.webhookRejected(path.length > 2 ? path[2] : null, path.length > 3 ? path[3] : null, "too_large");
         response.setStatus(413);
         response.setContentType("application/problem+json");
         response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"Payload too large\",\"status\":413,"

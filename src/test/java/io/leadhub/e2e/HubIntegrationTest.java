@@ -44,7 +44,7 @@ import org.springframework.test.context.ActiveProfiles;
  *
  * <p>Tests stay independent by using their own phone numbers and call ids ({@link #uniquePhone()}).
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "spring.jmx.enabled=true")
 @ActiveProfiles("it")
 @Import(HubIntegrationTest.CleanDatabase.class)
 public abstract class HubIntegrationTest {
@@ -54,6 +54,11 @@ public abstract class HubIntegrationTest {
     protected static final String GLOBEX_CALLRAIL_KEY = "globex-callrail-test-key";
     protected static final WireMockServer HUBSPOT = new WireMockServer(options().dynamicPort());
     protected static final Path DATA_DIR;
+    /** The tenant files the hub under test reads (a copy of src/test/resources/it-mappings). */
+    protected static final Path MAPPINGS_DIR;
+    /** Admin credentials of the test profile. */
+    protected static final String ADMIN_AUTH = "Basic " + Base64.getEncoder()
+            .encodeToString("admin:test-admin-password".getBytes(StandardCharsets.UTF_8));
 
     static {
         HUBSPOT.start();
@@ -63,6 +68,19 @@ public abstract class HubIntegrationTest {
             throw new UncheckedIOException(e);
         }
         System.setProperty("leadhub.data-dir", DATA_DIR.toString());
+        // a private copy of the test tenant files, so hot-reload tests can add, change and remove files
+        MAPPINGS_DIR = DATA_DIR.resolve("mappings");
+        try {
+            Files.createDirectories(MAPPINGS_DIR);
+            try (var files = Files.list(Path.of("src/test/resources/it-mappings"))) {
+                for (Path file : files.toList()) {
+                    Files.copy(file, MAPPINGS_DIR.resolve(file.getFileName()));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        System.setProperty("leadhub.mappings-dir", MAPPINGS_DIR.toString());
         System.setProperty("HUBSPOT_STUB_URL", HUBSPOT.baseUrl());
         System.setProperty("ACME_CALLRAIL_KEY", ACME_CALLRAIL_KEY);
         System.setProperty("ACME_HUBSPOT_TOKEN", ACME_HUBSPOT_TOKEN);
@@ -162,6 +180,31 @@ public abstract class HubIntegrationTest {
         }
         if (contentType != null) {
             request.header("Content-Type", contentType);
+        }
+        try {
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Calls the admin API with the test admin credentials.
+     *
+     * @param method HTTP method
+     * @param path   path and query, e.g. {@code /admin/dead-letters?tenant=acme}
+     * @param body   JSON body, or null
+     * @return the response
+     */
+    protected HttpResponse<String> admin(String method, String path, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .header("Authorization", ADMIN_AUTH)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
         }
         try {
             return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
