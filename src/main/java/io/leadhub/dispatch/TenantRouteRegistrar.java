@@ -6,12 +6,15 @@ import io.leadhub.tenant.TenantChange;
 import io.leadhub.tenant.TenantConfig;
 import io.leadhub.tenant.TenantRegistry;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.builder.TemplatedRouteBuilder;
+import org.apache.camel.model.Model;
+import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -128,9 +131,12 @@ public class TenantRouteRegistrar implements CamelContextConfiguration {
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 
-    private static Object templateParameter(Route route, String name) {
-        return route.getProperties() == null ? null
-                : route.getProperties().getOrDefault(name, route.getRouteId());
+    private Object templateParameter(Route route, String name) {
+        // template parameters live on the route definition (the Route's own properties do not carry them)
+        RouteDefinition definition = camel.getCamelContextExtension().getContextPlugin(Model.class)
+                .getRouteDefinition(route.getRouteId());
+        Map<String, Object> parameters = definition == null ? null : definition.getTemplateParameters();
+        return parameters == null ? null : parameters.get(name);
     }
 
     private void remove(String routeId) {
