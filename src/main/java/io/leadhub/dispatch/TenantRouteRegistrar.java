@@ -28,6 +28,10 @@ import org.springframework.stereotype.Component;
  * <p>Routes are added once Camel has started and whenever {@link TenantRegistry} reports a change: routes of new
  * destinations are added, routes of removed or disabled destinations are stopped and removed, by id. Mapping
  * changes need no new route: the dispatch steps read the current tenant configuration for every record.
+ *
+ * <p>Route ids join tenant and destination ids with {@code -}, which both may contain, so two tenants can ask for
+ * the same id ({@code acme} + {@code west-hubspot}, {@code acme-west} + {@code hubspot}). The route already
+ * running keeps the id; the other destination gets no route and an ERROR log asking to rename one of them.
  */
 @Component("tenantRouteRegistrar")
 public class TenantRouteRegistrar implements CamelContextConfiguration {
@@ -107,6 +111,15 @@ public class TenantRouteRegistrar implements CamelContextConfiguration {
         for (DestinationConfig d : tenant.destinations()) {
             String routeId = routeId(tenantId, d.id());
             if (d.enabled() && !present.contains(routeId)) {
+                Route taken = camel.getRoute(routeId);
+                if (taken != null) {
+                    // tenant and destination ids may contain '-': "acme" + "west-x" and "acme-west" + "x" collide;
+                    // adding would silently replace the other tenant's route
+                    LOG.error("Destination '{}' of tenant '{}' gets no dispatch route: route id {} is already used by "
+                            + "tenant '{}'; rename one of the two destinations", d.id(), tenantId, routeId,
+                            templateParameter(taken, "tenant"));
+                    continue;
+                }
                 TemplatedRouteBuilder.builder(camel, TEMPLATE_ID)
                         .routeId(routeId)
                         .prefixId(tenantId + "-" + d.id() + "-")
