@@ -73,7 +73,7 @@ public class DeadLetterRecorder {
         Integer httpStatus = error instanceof DeliveryException d && d.httpStatus() > 0 ? d.httpStatus() : null;
         String responseBody = error instanceof DeliveryException d ? d.responseBody() : null;
         String errorType = error == null ? "unknown" : error.getClass().getName();
-        String message = error == null ? null : String.valueOf(error.getMessage());
+        String message = error == null ? null : error.getMessage();
         if (message != null && message.length() > MAX_ERROR) {
             message = message.substring(0, MAX_ERROR);
         }

@@ -107,6 +107,15 @@ public class TenantRouteRegistrar implements CamelContextConfiguration {
         for (DestinationConfig d : tenant.destinations()) {
             String routeId = routeId(tenantId, d.id());
             if (d.enabled() && !present.contains(routeId)) {
+                if (camel.getRoute(routeId) != null) {
+                    // tenant and destination ids may contain '-': "acme" + "west-x" and "acme-west" + "x" collide;
+                    // adding would silently replace the other tenant's route
+                    String owner = routesByTenant.entrySet().stream().filter(e -> e.getValue().contains(routeId))
+                            .map(Map.Entry::getKey).findFirst().orElse("?");
+                    LOG.error("Destination '{}' of tenant '{}' gets no dispatch route: route id {} is already used by "
+                            + "tenant '{}'; rename one of the two destinations", d.id(), tenantId, routeId, owner);
+                    continue;
+                }
                 TemplatedRouteBuilder.builder(camel, TEMPLATE_ID)
                         .routeId(routeId)
                         .prefixId(tenantId + "-" + d.id() + "-")

@@ -110,19 +110,34 @@ public class LeadEnrichment {
     /**
      * Step {@code analyse}: runs the call analyser on the transcription.
      *
+     * <p>Call fields the analyser cannot use are passed as unknown (null) rather than failing the lead: a
+     * {@code transcription} that is not a string, a {@code duration_seconds} that is not a number of seconds in
+     * {@code 0..Integer.MAX_VALUE} (a provider may send {@code "-1"}), {@code answered}/{@code first_call} that
+     * are not booleans.
+     *
      * @param event normalised event
      * @return the enriched lead with its {@code ai} map
      */
     public EnrichedLead analyse(InboundEvent event) {
         Map<String, Object> call = event.call();
         AiAnalysis analysis = analyzer.analyze(new AnalysisInput(
-                (String) call.get("transcription"),
-                call.get("duration_seconds") instanceof Number n ? n.intValue() : null,
-                (Boolean) call.get("answered"),
-                (Boolean) call.get("first_call")));
+                call.get("transcription") instanceof String s ? s : null,
+                durationSeconds(call.get("duration_seconds")),
+                call.get("answered") instanceof Boolean b ? b : null,
+                call.get("first_call") instanceof Boolean b ? b : null));
         return new EnrichedLead(event.eventId(), event.tenant(), event.source(), event.eventType(),
                 event.providerEventId(), event.receivedAt(), null, event.lead(), call, analysis.toMap(),
                 analysis.reasons());
+    }
+
+    private static Integer durationSeconds(Object value) {
+        if (value instanceof Number n) {
+            long seconds = n.longValue();
+            if (seconds >= 0 && seconds <= Integer.MAX_VALUE) {
+                return (int) seconds;
+            }
+        }
+        return null;
     }
 
     /**
