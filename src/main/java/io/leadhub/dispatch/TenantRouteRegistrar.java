@@ -37,6 +37,7 @@ public class TenantRouteRegistrar implements CamelContextConfiguration {
 
     private final TenantRegistry tenants;
     private final TopicProvisioner topics;
+    private final io.leadhub.tenant.TenantSecretResolver secrets;
     private volatile CamelContext camel;
     /** Dispatch route ids this registrar added, by tenant (a tenant id may prefix another's: acme / acme-west). */
     private final Map<String, Set<String>> routesByTenant = new HashMap<>();
@@ -44,10 +45,13 @@ public class TenantRouteRegistrar implements CamelContextConfiguration {
     /**
      * @param tenants tenant files
      * @param topics  topic creation
+     * @param secrets placeholder resolver, handed the Camel context for vault references
      */
-    public TenantRouteRegistrar(TenantRegistry tenants, TopicProvisioner topics) {
+    public TenantRouteRegistrar(TenantRegistry tenants, TopicProvisioner topics,
+                                io.leadhub.tenant.TenantSecretResolver secrets) {
         this.tenants = tenants;
         this.topics = topics;
+        this.secrets = secrets;
     }
 
     @Override
@@ -58,6 +62,10 @@ public class TenantRouteRegistrar implements CamelContextConfiguration {
     @Override
     public void afterApplicationStart(CamelContext camelContext) {
         this.camel = camelContext;
+        secrets.camelStarted(camelContext);
+        if (!tenants.errors().isEmpty()) {
+            tenants.reload(); // files with vault references load now that Camel's property functions are available
+        }
         tenants.tenants().forEach(t -> sync(t.tenant()));
         tenants.addListener(this::onChange);
     }

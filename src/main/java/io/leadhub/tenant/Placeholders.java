@@ -2,6 +2,7 @@ package io.leadhub.tenant;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -13,7 +14,15 @@ final class Placeholders {
     static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.\\-]*");
 
     /** A secret value: exactly one placeholder without default or with an empty default. */
-    static final Pattern SECRET = Pattern.compile("\\$\\{(" + NAME.pattern() + ")(:)?}");
+    /**
+     * Placeholder prefixes that are references, not variable names: {@code ${file:/run/secrets/x}} reads a file,
+     * {@code ${hashicorp:...}}, {@code ${aws:...}}, {@code ${gcp:...}}, {@code ${azure:...}} and
+     * {@code ${kubernetes:...}} go to Camel's vault property functions. The whole body is the reference; there is
+     * no default.
+     */
+    static final Set<String> FUNCTIONS = Set.of("file", "hashicorp", "aws", "gcp", "azure", "kubernetes");
+    static final Pattern SECRET = Pattern.compile("\\$\\{((?:" + String.join("|", FUNCTIONS) + "):[^}]+|"
+            + NAME.pattern() + ")(:)?}");
 
     private Placeholders() {
     }
@@ -63,7 +72,12 @@ final class Placeholders {
             int colon = body.indexOf(':');
             String name = colon < 0 ? body : body.substring(0, colon);
             String defaultValue = colon < 0 ? null : body.substring(colon + 1);
-            if (!NAME.matcher(name).matches()) {
+            if (colon > 0 && FUNCTIONS.contains(name)) {
+                name = body; // a reference such as file:/run/secrets/x: resolved whole, no default
+                defaultValue = null;
+            }
+            boolean reference = name.indexOf(':') > 0 && FUNCTIONS.contains(name.substring(0, name.indexOf(':')));
+            if (!reference && !NAME.matcher(name).matches()) {
                 problems.add("invalid placeholder name (use ${NAME} or ${NAME:default}; "
                         + "NAME of letters, digits, '_', '.', '-')");
                 out.append(raw, start, end + 1);

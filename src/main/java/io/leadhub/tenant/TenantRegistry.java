@@ -21,7 +21,6 @@ import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
@@ -53,17 +52,17 @@ public class TenantRegistry {
     private volatile State state = new State(Map.of(), Map.of());
 
     /**
-     * Spring constructor: placeholders resolve through the Spring {@link Environment} (environment variables,
-     * system properties, application properties), the default region is {@code leadhub.phone.default-region},
+     * Spring constructor: placeholders resolve through {@link TenantSecretResolver} (the Spring environment,
+     * {@code ${file:...}} and Camel vault references), the default region is {@code leadhub.phone.default-region},
      * the schema is {@code <mappingsDir>/tenant.schema.json} when present, else the built-in copy.
      *
      * @param props LeadHub settings ({@code mappingsDir()}, {@code phone().defaultRegion()})
-     * @param env   the Spring environment
+     * @param secrets placeholder resolver
      * @throws IllegalStateException when the schema cannot be loaded
      */
     @Autowired
-    public TenantRegistry(LeadHubProperties props, Environment env) {
-        this(props.mappingsDir(), new TenantFileLoader(env::getProperty, props.phone().defaultRegion(),
+    public TenantRegistry(LeadHubProperties props, TenantSecretResolver secrets) {
+        this(props.mappingsDir(), new TenantFileLoader(secrets, props.phone().defaultRegion(),
                 Clock.systemUTC(), props.mappingsDir().resolve(SCHEMA_FILE)));
     }
 

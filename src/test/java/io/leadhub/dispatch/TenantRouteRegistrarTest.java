@@ -97,7 +97,7 @@ class TenantRouteRegistrarTest {
     void addsOneRoutePerEnabledDestinationOnceCamelHasStarted() throws IOException {
         tenantFile("acme", "hubspot-main", "hubspot-backup", "hubspot-old!off");
         tenantFile("acme-west", "hubspot-main");
-        TenantRouteRegistrar registrar = new TenantRouteRegistrar(registry(), topics);
+        TenantRouteRegistrar registrar = new TenantRouteRegistrar(registry(), topics, new io.leadhub.tenant.TenantSecretResolver(new org.springframework.mock.env.MockEnvironment()));
 
         registrar.afterApplicationStart(camel);
 
@@ -113,7 +113,7 @@ class TenantRouteRegistrarTest {
         tenantFile("acme", "hubspot-main", "hubspot-backup");
         tenantFile("acme-west", "hubspot-main");
         TenantRegistry registry = registry();
-        new TenantRouteRegistrar(registry, topics).afterApplicationStart(camel);
+        new TenantRouteRegistrar(registry, topics, new io.leadhub.tenant.TenantSecretResolver(new org.springframework.mock.env.MockEnvironment())).afterApplicationStart(camel);
         Route west = camel.getRoute("crm-dispatch-acme-west-hubspot-main");
         Route kept = camel.getRoute("crm-dispatch-acme-hubspot-main");
 
@@ -137,7 +137,7 @@ class TenantRouteRegistrarTest {
         tenantFile("acme", "west-hubspot");
         tenantFile("acme-west", "hubspot");
         TenantRegistry registry = registry();
-        new TenantRouteRegistrar(registry, topics).afterApplicationStart(camel);
+        new TenantRouteRegistrar(registry, topics, new io.leadhub.tenant.TenantSecretResolver(new org.springframework.mock.env.MockEnvironment())).afterApplicationStart(camel);
 
         assertThat(routeIds()).containsExactly("crm-dispatch-acme-west-hubspot");
         assertThat(tenantOf("crm-dispatch-acme-west-hubspot")).isEqualTo("acme");

@@ -150,7 +150,7 @@ class TenantRegistryTest {
         MockEnvironment env = new MockEnvironment().withProperty("BETA_HUBSPOT_TOKEN", "pat-from-env");
         LeadHubProperties props = properties(dir, "CA");
 
-        TenantRegistry registry = new TenantRegistry(props, env);
+        TenantRegistry registry = new TenantRegistry(props, new TenantSecretResolver(env));
 
         TenantConfig beta = registry.find("beta-roofing").orElseThrow();
         assertThat(beta.defaultRegion()).isEqualTo("CA");
@@ -168,7 +168,7 @@ class TenantRegistryTest {
                 """);
         LeadHubProperties props = properties(dir, "US");
 
-        TenantRegistry registry = new TenantRegistry(props, new MockEnvironment());
+        TenantRegistry registry = new TenantRegistry(props, new TenantSecretResolver(new MockEnvironment()));
 
         assertThat(registry.find("beta-roofing")).isEmpty();
         assertThat(registry.errors().get(dir.resolve("beta-roofing.yaml")).reason())
