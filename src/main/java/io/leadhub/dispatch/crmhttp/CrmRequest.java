@@ -3,7 +3,6 @@ package io.leadhub.dispatch.crmhttp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.leadhub.tenant.Secret;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
@@ -249,15 +248,5 @@ public final class CrmRequest {
         public CrmRequest build() {
             return new CrmRequest(this);
         }
-    }
-
-    /**
-     * Convenience for callers holding a {@link Secret}.
-     *
-     * @param secret a secret or null
-     * @return its value, or the empty string
-     */
-    public static String reveal(Secret secret) {
-        return secret == null ? "" : secret.reveal();
     }
 }

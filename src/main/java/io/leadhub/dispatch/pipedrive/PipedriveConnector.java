@@ -304,7 +304,7 @@ public class PipedriveConnector implements CrmConnector {
                         request.tenant(), destination.id(), request.eventId(), id, response.status());
                 return null;
             }
-            JsonNode data = data(get, check(get, response));
+            JsonNode data = data(check(get, response));
             if (!data.path("active_flag").asBoolean(true)) {
                 log.info("pipedrive tenant={} destination={} event={}: known person {} is deleted, searching again",
                         request.tenant(), destination.id(), request.eventId(), id);
@@ -314,7 +314,7 @@ public class PipedriveConnector implements CrmConnector {
         }
 
         private Person searchHit(CrmRequest search) {
-            JsonNode items = data(search, send(search)).path("items");
+            JsonNode items = data(send(search)).path("items");
             if (!items.isArray() || items.isEmpty()) {
                 return null;
             }
@@ -330,7 +330,7 @@ public class PipedriveConnector implements CrmConnector {
             CrmRequest list = request("list-deals", "list open deals of person", HttpMethod.GET,
                     PERSONS + "/" + CrmUrls.segment(personId) + "/deals",
                     ordered("status", "open", "start", "0", "limit", "100"), null);
-            JsonNode deals = data(list, send(list));
+            JsonNode deals = data(send(list));
             Long pipeline = settings.optionalLong(SETTING_PIPELINE_ID);
             if (deals.isArray()) {
                 for (JsonNode deal : deals) {
@@ -348,7 +348,7 @@ public class PipedriveConnector implements CrmConnector {
         private boolean noteExists(String personId) {
             CrmRequest list = request("list-notes", "list notes of person", HttpMethod.GET, NOTES,
                     ordered("person_id", personId, "start", "0", "limit", "100", "sort", "add_time DESC"), null);
-            JsonNode notes = data(list, send(list));
+            JsonNode notes = data(send(list));
             if (notes.isArray()) {
                 for (JsonNode note : notes) {
                     if (note.path("content").asText("").contains(marker())) {
@@ -615,7 +615,7 @@ public class PipedriveConnector implements CrmConnector {
             return json;
         }
 
-        private JsonNode data(CrmRequest r, JsonNode json) {
+        private JsonNode data(JsonNode json) {
             return json.path("data");
         }
 
