@@ -1,5 +1,6 @@
 package io.leadhub.dispatch;
 
+import io.leadhub.mapping.MappingContext;
 import io.leadhub.tenant.DestinationConfig;
 import java.nio.file.Path;
 import java.util.Map;
@@ -17,6 +18,9 @@ import java.util.Map;
  * @param knownRecordId the CRM record id this destination returned for the same contact before (from the
  *                      contact index), or null when the hub has not written this contact to it yet
  * @param dryRunDir     folder where a dry-run destination writes its requests ({@code <data-dir>/dry-run/<tenant>/<destination>})
+ * @param context       the lead, call and AI maps the mapping was evaluated over (the CEL variables {@code lead},
+ *                      {@code call}, {@code ai}), for connectors that fill CRM fields the mapping left out (names,
+ *                      transcript, project type); null when the caller has none
  */
 public record DeliveryRequest(
         String tenant,
@@ -26,5 +30,16 @@ public record DeliveryRequest(
         String phone,
         String email,
         String knownRecordId,
-        Path dryRunDir) {
+        Path dryRunDir,
+        MappingContext context) {
+
+    /**
+     * A request without the lead's {@link MappingContext} (connectors then use only the mapped properties).
+     *
+     * @see #DeliveryRequest(String, DestinationConfig, String, Map, String, String, String, Path, MappingContext)
+     */
+    public DeliveryRequest(String tenant, DestinationConfig destination, String eventId, Map<String, Object> properties,
+                           String phone, String email, String knownRecordId, Path dryRunDir) {
+        this(tenant, destination, eventId, properties, phone, email, knownRecordId, dryRunDir, null);
+    }
 }

@@ -33,8 +33,17 @@ public record DestinationConfig(
         settings = settings == null ? Map.of() : Map.copyOf(settings);
     }
 
-    /** @return true when requests must be written to files instead of sent ({@code dry_run: true}, or {@code auto} without token) */
+    /**
+     * @return true when requests must be written to files instead of sent: {@code dry_run: true}, or {@code auto}
+     *         while the destination has no credential (its {@code token} and every secret setting, such as
+     *         {@code api_token}, {@code client_secret} or {@code refresh_token}, resolved empty)
+     */
     public boolean isDryRun() {
-        return dryRun == DryRun.ON || (dryRun == DryRun.AUTO && (token == null || token.isEmpty()));
+        return dryRun == DryRun.ON || (dryRun == DryRun.AUTO && !hasCredential());
+    }
+
+    private boolean hasCredential() {
+        return (token != null && !token.isEmpty())
+                || settings.values().stream().anyMatch(v -> v instanceof Secret s && !s.isEmpty());
     }
 }

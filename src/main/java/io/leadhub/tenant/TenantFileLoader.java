@@ -47,8 +47,12 @@ import java.util.function.Function;
  */
 public final class TenantFileLoader {
 
-    /** Default {@code base_url} per destination type. */
-    static final Map<String, String> DEFAULT_BASE_URLS = Map.of("hubspot", "https://api.hubapi.com");
+    /**
+     * Default {@code base_url} per destination type. Types without an entry: {@code zoho} (the access token's
+     * {@code api_domain}) and {@code dynamics} (required: the environment URL).
+     */
+    static final Map<String, String> DEFAULT_BASE_URLS = Map.of("hubspot", "https://api.hubapi.com",
+            "pipedrive", "https://api.pipedrive.com", "monday", "https://api.monday.com");
 
     /** Destination keys mapped to {@link DestinationConfig} fields; every other key goes to its settings. */
     private static final Set<String> DESTINATION_KEYS = Set.of("id", "type", "enabled", "base_url", "token",

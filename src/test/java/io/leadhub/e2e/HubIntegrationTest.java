@@ -92,6 +92,20 @@ public abstract class HubIntegrationTest {
         }
     }
 
+    /**
+     * One WireMock for the Pipedrive, Zoho, Dynamics and monday.com tenants of it-mappings (crm-*.yaml): their
+     * APIs and token endpoints live under different paths. Tenant files use {@code ${CRM_STUB_URL}} and the secret
+     * {@code ${CRM_STUB_SECRET}}.
+     */
+    protected static final WireMockServer CRM_STUB = new WireMockServer(options().dynamicPort());
+    protected static final String CRM_STUB_SECRET = "crm-stub-test-secret";
+
+    static {
+        CRM_STUB.start();
+        System.setProperty("CRM_STUB_URL", CRM_STUB.baseUrl());
+        System.setProperty("CRM_STUB_SECRET", CRM_STUB_SECRET);
+    }
+
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @LocalServerPort

@@ -1,0 +1,128 @@
+package io.leadhub.dispatch.crmhttp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.leadhub.dispatch.PermanentDeliveryException;
+import io.leadhub.dispatch.crmhttp.AccessTokenCache.AccessToken;
+import io.leadhub.dispatch.crmhttp.CrmStubs.MutableClock;
+import io.leadhub.mapping.LeadMapping;
+import io.leadhub.tenant.DestinationConfig;
+import io.leadhub.tenant.DryRun;
+import io.leadhub.tenant.DuplicateDetection;
+import io.leadhub.tenant.Secret;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpMethod;
+
+class CrmHttpSupportTest {
+
+    @Test
+    void urlsEncodeThePlusOfE164NumbersAndEverySpecialCharacterOfSecrets() {
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("term", "+14045558514");
+        query.put("api_token", "a&b=c+d e");
+        query.put("$filter", "email eq 'x'");
+
+        URI url = CrmUrls.url(URI.create("https://acme.pipedrive.com/api/"), "/v1/persons/search", query);
+
+        assertThat(url.toString()).isEqualTo("https://acme.pipedrive.com/api/v1/persons/search"
+                + "?term=%2B14045558514&api_token=a%26b%3Dc%2Bd%20e&$filter=email%20eq%20%27x%27");
+    }
+
+    @Test
+    void requestsShowSecretsOnlyMaskedAndDescribeThemselvesWithoutTheQuery() {
+        CrmRequest request = CrmRequest.builder("Pipedrive", "create-person", "create person", HttpMethod.POST,
+                        URI.create("https://api.pipedrive.com/v1/persons?api_token=SECRET&x=1"))
+                .secretQueryParameter("api_token")
+                .secretHeader("Authorization", "Bearer ", "SECRET")
+                .header("Accept", "application/json")
+                .form(Map.of("client_secret", "SECRET", "client_id", "abc"), Set.of("client_secret"))
+                .build();
+
+        assertThat(request.describe()).isEqualTo("Pipedrive create person (POST /v1/persons)");
+        assertThat(request.toString()).doesNotContain("SECRET");
+        assertThat(request.shownUrl()).isEqualTo("https://api.pipedrive.com/v1/persons?api_token=****&x=1");
+        assertThat(request.toDryRunJson(CrmStubs.MAPPER).toString()).doesNotContain("SECRET")
+                .contains("\"Authorization\":\"Bearer ****\"", "\"client_secret\":\"****\"", "\"client_id\":\"abc\"");
+        assertThat(request.headers()).containsEntry("Authorization", "Bearer SECRET");
+        assertThat(new String(request.bodyBytes(CrmStubs.MAPPER), StandardCharsets.UTF_8)).contains("client_secret=SECRET");
+    }
+
+    @Test
+    void accessTokensAreReusedUntilAMinuteBeforeExpiryAndAfterInvalidationFetchedAgain() {
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-21T10:00:00Z"));
+        AccessTokenCache cache = new AccessTokenCache(clock);
+        AtomicInteger fetches = new AtomicInteger();
+        String key = AccessTokenCache.key("acme|zoho", "client", "secret");
+
+        AccessToken first = cache.get(key, () -> new AccessToken("t" + fetches.incrementAndGet(),
+                clock.instant().plusSeconds(3600), Map.of("api_domain", "https://www.zohoapis.eu")));
+        assertThat(cache.get(key, () -> new AccessToken("t" + fetches.incrementAndGet(),
+                clock.instant().plusSeconds(3600), Map.of()))).isSameAs(first);
+
+        clock.advance(Duration.ofSeconds(3540));
+        AccessToken second = cache.get(key, () -> new AccessToken("t" + fetches.incrementAndGet(),
+                clock.instant().plusSeconds(3600), Map.of()));
+        assertThat(second.value()).isEqualTo("t2");
+
+        cache.invalidate(key, second);
+        assertThat(cache.get(key, () -> new AccessToken("t" + fetches.incrementAndGet(),
+                clock.instant().plusSeconds(3600), Map.of())).value()).isEqualTo("t3");
+        assertThat(first.toString()).doesNotContain("t1");
+        assertThat(AccessTokenCache.key("acme|zoho", "client", "rotated")).isNotEqualTo(key);
+    }
+
+    @Test
+    void dryRunAutoCountsSecretSettingsAsCredentials() {
+        DestinationConfig withApiToken = destination(Map.of("api_token", Secret.of("x")));
+        DestinationConfig withEmptySecrets = destination(Map.of("client_secret", Secret.empty(), "board_id", 1L));
+
+        assertThat(withApiToken.isDryRun()).isFalse();
+        assertThat(withEmptySecrets.isDryRun()).isTrue();
+    }
+
+    @Test
+    void settingsWithWrongValuesNameTheDestinationAndKey() {
+        DestinationSettings settings = new DestinationSettings("Pipedrive",
+                destination(Map.of("pipeline_id", "first", "timeout_ms", -5L, "create_deal", "maybe")));
+
+        assertThat(catchThrowableOfType(PermanentDeliveryException.class, () -> settings.optionalLong("pipeline_id"))
+                .getMessage()).isEqualTo("Pipedrive destination crm: setting pipeline_id must be a whole number, got 'first'");
+        assertThat(catchThrowableOfType(PermanentDeliveryException.class, settings::readTimeout).getMessage())
+                .contains("setting timeout_ms must be a positive number of milliseconds");
+        assertThat(catchThrowableOfType(PermanentDeliveryException.class, () -> settings.bool("create_deal", true))
+                .getMessage()).contains("setting create_deal must be true or false");
+        assertThat(catchThrowableOfType(PermanentDeliveryException.class, () -> settings.requiredString("board_id"))
+                .getMessage()).contains("setting board_id is required");
+    }
+
+    @Test
+    void retryAfterAcceptsSecondsAndHttpDates() {
+        Instant now = Instant.parse("2015-10-21T07:27:30Z");
+        assertThat(CrmErrors.parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT", now)).isEqualTo(Duration.ofSeconds(30));
+        assertThat(CrmErrors.parseRetryAfter(" 2 ", now)).isEqualTo(Duration.ofSeconds(2));
+        assertThat(CrmErrors.parseRetryAfter("soon", now)).isNull();
+        assertThat(CrmErrors.parseRetryAfter(null, now)).isNull();
+    }
+
+    @Test
+    void piiMaskerMasksTheLeadsPhoneInEverySpelling() {
+        PiiMasker masker = new PiiMasker("+14045558514", "jane@example.com");
+
+        assertThat(masker.apply("term=%2B14045558514 14045558514 +14045558514 jane@example.com"))
+                .doesNotContain("4045558514", "jane@");
+    }
+
+    private static DestinationConfig destination(Map<String, Object> settings) {
+        return new DestinationConfig("crm", "pipedrive", true, null, Secret.empty(), DryRun.AUTO,
+                DuplicateDetection.DEFAULT, LeadMapping.empty(), settings);
+    }
+}
