@@ -95,6 +95,19 @@ class SalesforceTenantFileTest {
     }
 
     @Test
+    void readmeBlockLoads() throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        int start = readme.indexOf("```yaml\ndestinations:\n  - id: salesforce-main");
+        assertThat(start).as("salesforce block in README.md").isNotNegative();
+        int from = start + "```yaml\ndestinations:\n".length();
+
+        TenantConfig config = load(readme.substring(from, readme.indexOf("```", from)));
+
+        assertThat(SalesforceSettings.of(config.destinations().get(0)).loginUrl())
+                .isEqualTo("https://login.salesforce.com");
+    }
+
+    @Test
     void dryRunAutoWithEmptyCredentialsIsADryRun() throws IOException {
         env.remove("ACME_SF_KEYSTORE_PASSWORD");
         TenantConfig config = load("""
