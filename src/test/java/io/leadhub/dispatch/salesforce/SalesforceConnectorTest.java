@@ -33,6 +33,8 @@ import io.leadhub.tenant.DryRun;
 import io.leadhub.tenant.DuplicateAction;
 import io.leadhub.tenant.DuplicateDetection;
 import io.leadhub.tenant.Secret;
+import io.leadhub.tenant.TenantChange;
+import io.leadhub.tenant.TenantConfig;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URLDecoder;
@@ -51,6 +53,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -221,6 +224,26 @@ class SalesforceConnectorTest {
         assertThat(orgs.componentNames()).containsExactly("salesforce-acme-" + destinationId);
         // the replaced component was stopped, which revokes its token
         salesforce.verify(1, getRequestedFor(urlPathEqualTo("/services/oauth2/revoke")));
+    }
+
+    @Test
+    void componentOfADestinationRemovedFromTheTenantFileIsStopped() {
+        stubQuery(PHONE_SOQL, okJson(records(LEAD_ID)));
+        stubComposite(okJson(compositeAnswer(lead(204, null), task(201))));
+        DestinationConfig destination = destination(Map.of());
+        connector.deliver(request(destination, null));
+        TenantConfig unchanged = new TenantConfig("acme", Path.of("acme.yaml"), "US", ZoneId.of("UTC"), Map.of(),
+                Map.of(), List.of(destination), List.of(), Instant.now());
+        TenantConfig without = new TenantConfig("acme", Path.of("acme.yaml"), "US", ZoneId.of("UTC"), Map.of(),
+                Map.of(), List.of(), List.of(), Instant.now());
+
+        orgs.onTenantChange(new TenantChange(Set.of(), Set.of("acme"), Set.of()), t -> Optional.of(unchanged));
+        assertThat(orgs.componentNames()).containsExactly("salesforce-acme-" + destinationId);
+
+        orgs.onTenantChange(new TenantChange(Set.of(), Set.of("acme"), Set.of()), t -> Optional.of(without));
+        assertThat(orgs.componentNames()).isEmpty();
+        assertThat(camel.hasComponent("salesforce-acme-" + destinationId)).isNull();
+        assertThat(camel.getEndpoints()).noneMatch(e -> e.getEndpointUri().startsWith("salesforce-acme-"));
     }
 
     @Test
