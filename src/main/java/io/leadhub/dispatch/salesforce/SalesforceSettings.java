@@ -85,6 +85,10 @@ public record SalesforceSettings(
     private static final Pattern API_VERSION_PATTERN = Pattern.compile("\\d{2,3}\\.0");
     private static final Pattern FIELD_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,79}");
 
+    /**
+     * @throws NullPointerException when a value with a default ({@code loginUrl}, {@code apiVersion},
+     *                              {@code phoneField}, {@code timeout}, {@code task}) is null; use {@link #of}
+     */
     public SalesforceSettings {
         Objects.requireNonNull(loginUrl, "loginUrl");
         keystorePassword = keystorePassword == null ? Secret.empty() : keystorePassword;
