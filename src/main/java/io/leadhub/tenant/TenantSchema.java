@@ -113,6 +113,10 @@ final class TenantSchema {
                         ? new Violation(location.child(property), true, false, "invalid key '" + property + "': "
                                 + m.getError().replaceFirst("^property '.*' name is not valid: ", ""))
                         : new Violation(location, false, false, m.getError()));
+                // a key declared "false" by a type's branch, e.g. base_url of a salesforce destination
+                case "false" -> out.add(new Violation(location, true, false, "key '"
+                        + (location.isRoot() ? "" : location.segment(location.depth() - 1))
+                        + "' is not used by this destination type"));
                 default -> out.add(new Violation(location, false, false, m.getError()));
             }
         }

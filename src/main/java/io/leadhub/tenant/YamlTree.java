@@ -42,7 +42,7 @@ final class YamlTree {
 
     /** Keys whose values are secrets when they occur anywhere under {@code sources} or {@code destinations}. */
     static final Set<String> SECRET_KEYS = Set.of("signing_key", "token", "auth_token", "api_key", "api_token",
-            "secret", "client_secret", "password", "webhook_secret", "refresh_token");
+            "secret", "client_secret", "password", "webhook_secret", "refresh_token", "keystore_password");
 
     /** Destination keys holding expressions; keys inside them are CRM property names, not secret keys. */
     static final Set<String> MAPPING_SECTIONS =

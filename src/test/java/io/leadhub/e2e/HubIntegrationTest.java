@@ -3,6 +3,7 @@ package io.leadhub.e2e;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import io.leadhub.dispatch.salesforce.JwtTestKeys;
 import io.leadhub.inbound.callrail.CallRailSignatureVerifier;
 import io.leadhub.kafka.KafkaSetup;
 import java.io.IOException;
@@ -53,12 +54,18 @@ public abstract class HubIntegrationTest {
     protected static final String ACME_HUBSPOT_TOKEN = "pat-na1-acme-test-token";
     protected static final String GLOBEX_CALLRAIL_KEY = "globex-callrail-test-key";
     protected static final WireMockServer HUBSPOT = new WireMockServer(options().dynamicPort());
+    /** Salesforce org stub of tenant initech: token endpoint and REST API (see it-mappings/initech.yaml). */
+    protected static final WireMockServer SALESFORCE = new WireMockServer(options().dynamicPort());
+    protected static final String INITECH_CALLRAIL_KEY = "initech-callrail-test-key";
+    protected static final String INITECH_SF_KEYSTORE_PASSWORD = "initech-keystore-test-password";
     protected static final Path DATA_DIR;
     /** The tenant files the hub under test reads (a copy of src/test/resources/it-mappings). */
     protected static final Path MAPPINGS_DIR;
     /** Admin credentials of the test profile. */
     protected static final String ADMIN_AUTH = "Basic " + Base64.getEncoder()
             .encodeToString("admin:test-admin-password".getBytes(StandardCharsets.UTF_8));
+    /** Throwaway RSA key of initech's JWT bearer login, made by keytool for this JVM. */
+    protected static final Path INITECH_SF_KEYSTORE;
 
     static {
         HUBSPOT.start();
@@ -85,6 +92,13 @@ public abstract class HubIntegrationTest {
         System.setProperty("ACME_CALLRAIL_KEY", ACME_CALLRAIL_KEY);
         System.setProperty("ACME_HUBSPOT_TOKEN", ACME_HUBSPOT_TOKEN);
         System.setProperty("GLOBEX_CALLRAIL_KEY", GLOBEX_CALLRAIL_KEY);
+        SALESFORCE.start();
+        INITECH_SF_KEYSTORE = JwtTestKeys.createKeystore(DATA_DIR.resolve("initech-salesforce.p12"),
+                INITECH_SF_KEYSTORE_PASSWORD);
+        System.setProperty("SALESFORCE_STUB_URL", SALESFORCE.baseUrl());
+        System.setProperty("INITECH_CALLRAIL_KEY", INITECH_CALLRAIL_KEY);
+        System.setProperty("INITECH_SF_KEYSTORE", INITECH_SF_KEYSTORE.toString());
+        System.setProperty("INITECH_SF_KEYSTORE_PASSWORD", INITECH_SF_KEYSTORE_PASSWORD);
         String url = System.getProperty("leadhub.test.datasource-url", "");
         if (!url.isBlank()) {
             System.setProperty("spring.datasource.url", url);
