@@ -45,8 +45,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @throws IllegalStateException when the log directory cannot be formatted or the broker does not start
      */
     public EmbeddedKafkaBroker(Path logDir, int port, int controllerPort, int partitions) {
-        int clientPort = port == 0 ? freePort() : port;
-        int ctrlPort = controllerPort == 0 ? freePort() : controllerPort;
+        int[] free = freePorts(2); // both chosen while both sockets are open, so they differ
+        int clientPort = port == 0 ? free[0] : port;
+        int ctrlPort = controllerPort == 0 ? free[1] : controllerPort;
         try {
             Files.createDirectories(logDir);
             Properties props = brokerProperties(logDir, clientPort, ctrlPort, partitions);
@@ -120,12 +121,27 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
+    private static int[] freePorts(int count) {
+        ServerSocket[] sockets = new ServerSocket[count];
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                sockets[i] = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                ports[i] = sockets[i].getLocalPort();
+            }
+            return ports;
         } catch (IOException e) {
             throw new IllegalStateException("no free local port for the embedded Kafka broker", e);
+        } finally {
+            for (ServerSocket socket : sockets) {
+                if (socket != null) {
+                    try {
+                        socket.close();
+                    } catch (IOException ignored) {
+                        // closing a probe socket
+                    }
+                }
+            }
         }
     }
 }

@@ -51,6 +51,28 @@ public class LeadHubMetrics {
                 .description("Tenants served").register(registry);
         Gauge.builder("leadhub.tenant.file.errors", tenants, t -> t.errors().size())
                 .description("Tenant files rejected at the last (re)load").register(registry);
+        SOURCES.forEach(source -> Counter.builder("leadhub.webhooks.spooled")
+                .description("Webhooks journaled in the database spool").tag("source", source).register(registry));
+        initDestinations();
+        tenants.addListener(change -> initDestinations());
+    }
+
+    /**
+     * Registers every tenant destination's counters at zero, so dashboards and {@code increase()} alerts see a
+     * series before the first delivery, retry or dead letter.
+     */
+    private void initDestinations() {
+        tenants.tenants().forEach(t -> t.destinations().forEach(d -> {
+            for (String outcome : new String[] {"created", "updated", "skipped", "dry_run", "failed"}) {
+                Counter.builder("leadhub.deliveries").description("Delivery attempts by outcome")
+                        .tag("tenant", t.tenant()).tag("destination", d.id()).tag("outcome", outcome).register(registry);
+            }
+            Counter.builder("leadhub.delivery.retries").description("Redelivery attempts")
+                    .tag("tenant", t.tenant()).tag("destination", d.id()).register(registry);
+            Counter.builder("leadhub.dead.letters").description("Exchanges sent to the dead letter channel")
+                    .tag("tenant", t.tenant()).tag("destination", d.id())
+                    .tag("route", "crm-dispatch-" + t.tenant() + "-" + d.id()).register(registry);
+        }));
     }
 
     /**

@@ -73,9 +73,10 @@ class HubRestartIT {
                       phone: lead.phone
                       firstname: lead.first_name
                 """);
-        httpPort = freePort();
-        kafkaPort = freePort();
-        controllerPort = freePort();
+        int[] ports = freePorts(3);
+        httpPort = ports[0];
+        kafkaPort = ports[1];
+        controllerPort = ports[2];
         logFile = dataDir.resolve("hub.log");
 
         Process first = startHub(mappings);
@@ -158,9 +159,21 @@ class HubRestartIT {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+    /** Distinct free ports: all sockets stay open until every port is chosen, so none is handed out twice. */
+    private static int[] freePorts(int count) throws IOException {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                sockets.add(socket);
+                ports[i] = socket.getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket socket : sockets) {
+                socket.close();
+            }
         }
     }
 }

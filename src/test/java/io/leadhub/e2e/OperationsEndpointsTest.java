@@ -12,7 +12,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** Prometheus metrics and health groups as an operator (or Prometheus / Kubernetes) sees them. */
@@ -50,6 +54,14 @@ class OperationsEndpointsTest extends HubIntegrationTest {
                     .contains("leadhub_tenant_file_errors")
                     .contains("camel_exchanges_total");
         });
+        // every LeadHub metric the Grafana dashboard and the alert rules query is exported
+        String metrics = get("/actuator/prometheus");
+        String dashboards = Files.readString(Path.of("ops/grafana/dashboards/leadhub.json"))
+                + Files.readString(Path.of("ops/prometheus/alerts.yml"));
+        Matcher used = Pattern.compile("leadhub_[a-z_]+").matcher(dashboards);
+        while (used.find()) {
+            assertThat(metrics).as("metric " + used.group() + " used by ops/ dashboards and alerts").contains(used.group());
+        }
     }
 
     @Test
