@@ -131,7 +131,7 @@ public class CrmDispatcher {
         long start = System.nanoTime();
         try {
             DeliveryResult result = connector.deliver(new DeliveryRequest(lead.tenant(), destination, lead.eventId(),
-                    properties, lead.phone(), lead.email(), known, dryRunDir));
+                    properties, lead.phone(), lead.email(), known, dryRunDir, lead));
             log.record(lead.tenant(), destination.id(), lead.eventId(), attempt, result.outcome().name().toLowerCase(),
                     null, result.crmRecordId(), null, millis(start));
             contacts.rememberRecordId(lead.contactId(), destination.id(), result.crmRecordId());
