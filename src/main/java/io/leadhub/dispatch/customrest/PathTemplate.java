@@ -1,9 +1,7 @@
 package io.leadhub.dispatch.customrest;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -81,17 +79,6 @@ public final class PathTemplate {
         path.append(template.substring(last));
         shown.append(template.substring(last));
         return new Expanded(path.toString(), shown.toString());
-    }
-
-    /** @return the placeholders of {@code names()} that {@code known} does not contain */
-    List<String> unknown(Set<String> known) {
-        List<String> unknown = new ArrayList<>();
-        for (String n : names) {
-            if (!known.contains(n)) {
-                unknown.add(n);
-            }
-        }
-        return unknown;
     }
 
     private static String encode(String value, boolean inQuery) {

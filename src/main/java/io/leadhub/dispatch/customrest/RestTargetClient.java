@@ -73,10 +73,6 @@ public class RestTargetClient {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_.:-]*)}");
 
-    /** Placeholders every path may use besides the mapped property names. */
-    public static final Set<String> BUILT_IN_PLACEHOLDERS =
-            Set.of("phone", "phone_digits", "phone_national", "email", "id", "event_id", "tenant", "destination");
-
     private final OutboundHttp http;
     private final OAuthTokens tokens;
     private final ObjectMapper mapper;

@@ -288,7 +288,7 @@ public class HubSpotConnector implements CrmConnector {
             Optional<DeliverySteps.Step> contactStep = steps.find(tenant, destination.id(), request.eventId(), "contact");
             DeliveryResult contact;
             if (contactStep.isPresent()) {
-                contact = new DeliveryResult(Outcome.valueOf(contactStep.get().detail()), contactStep.get().crmRecordId());
+                contact = new DeliveryResult(recordedOutcome(contactStep.get().detail()), contactStep.get().crmRecordId());
                 log.info("hubspot tenant={} destination={} event={}: contact {} already {} by an earlier attempt",
                         tenant, destination.id(), request.eventId(), contact.crmRecordId(),
                         contact.outcome().name().toLowerCase(Locale.ROOT));
@@ -323,6 +323,15 @@ public class HubSpotConnector implements CrmConnector {
                         destination.id(), request.eventId(), planned.step(), id, contact.crmRecordId());
             }
             return contact;
+        }
+
+        /** @return the contact outcome recorded with the contact step ({@code CREATED}, ...), UPDATED if unreadable */
+        private Outcome recordedOutcome(String detail) {
+            try {
+                return detail == null ? Outcome.UPDATED : Outcome.valueOf(detail);
+            } catch (IllegalArgumentException e) {
+                return Outcome.UPDATED;
+            }
         }
 
         /** @return the {@code id} of a 2xx answer, or null when the body has none (the object exists anyway) */
