@@ -135,8 +135,7 @@ public class CrmDispatcher {
         long start = System.nanoTime();
         try {
             DeliveryResult result = connector.deliver(new DeliveryRequest(lead.tenant(), destination, lead.eventId(),
-                    properties, lead.phone(), lead.email(), known, dryRunDir,
-                    new MappingContext(lead.lead(), lead.call(), lead.ai())));
+                    properties, lead.phone(), lead.email(), known, dryRunDir, lead));
             String outcome = result.outcome().name().toLowerCase();
             long took = millis(start);
             log.record(lead.tenant(), destination.id(), lead.eventId(), lead.contactId(), attempt, outcome,

@@ -85,7 +85,7 @@ public class DeliveryPreview {
         try {
             dir = Files.createTempDirectory("leadhub-preview-");
             connector.deliver(new DeliveryRequest(tenant.tenant(), dry, lead.eventId(), properties, lead.phone(),
-                    lead.email(), known, dir, new MappingContext(lead.lead(), lead.call(), lead.ai())));
+                    lead.email(), known, dir, lead));
             try (Stream<Path> files = Files.list(dir)) {
                 List<JsonNode> requests = new ArrayList<>();
                 for (Path file : files.sorted(Comparator.comparing(Path::toString)).toList()) {

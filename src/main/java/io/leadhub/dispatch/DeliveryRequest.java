@@ -1,5 +1,6 @@
 package io.leadhub.dispatch;
 
+import io.leadhub.event.EnrichedLead;
 import io.leadhub.mapping.MappingContext;
 import io.leadhub.tenant.DestinationConfig;
 import java.nio.file.Path;
@@ -18,9 +19,9 @@ import java.util.Map;
  * @param knownRecordId the CRM record id this destination returned for the same contact before (from the
  *                      contact index), or null when the hub has not written this contact to it yet
  * @param dryRunDir     folder where a dry-run destination writes its requests ({@code <data-dir>/dry-run/<tenant>/<destination>})
- * @param context       the lead, call and AI maps the mapping was evaluated over (the CEL variables {@code lead},
- *                      {@code call}, {@code ai}), for connectors that fill CRM fields the mapping left out (names,
- *                      transcript, project type); null when the caller has none
+ * @param event         the whole enriched lead ({@code lead}, {@code call}, {@code ai} maps, timestamps), for
+ *                      connectors that send more than the mapped properties (webhook payload, HubSpot call and
+ *                      note engagements, deal conditions); null when the caller has none (unit tests)
  */
 public record DeliveryRequest(
         String tenant,
@@ -31,15 +32,32 @@ public record DeliveryRequest(
         String email,
         String knownRecordId,
         Path dryRunDir,
-        MappingContext context) {
+        EnrichedLead event) {
 
     /**
-     * A request without the lead's {@link MappingContext} (connectors then use only the mapped properties).
+     * A request without the enriched lead ({@link #event()} null), for connectors that only need the mapped
+     * properties.
      *
-     * @see #DeliveryRequest(String, DestinationConfig, String, Map, String, String, String, Path, MappingContext)
+     * @param tenant        tenant id
+     * @param destination   the destination's configuration
+     * @param eventId       LeadHub event id
+     * @param properties    mapped CRM properties
+     * @param phone         E.164 phone or null
+     * @param email         lower-case e-mail or null
+     * @param knownRecordId CRM record id from the contact index, or null
+     * @param dryRunDir     dry-run folder
      */
-    public DeliveryRequest(String tenant, DestinationConfig destination, String eventId, Map<String, Object> properties,
-                           String phone, String email, String knownRecordId, Path dryRunDir) {
+    public DeliveryRequest(String tenant, DestinationConfig destination, String eventId,
+                           Map<String, Object> properties, String phone, String email, String knownRecordId,
+                           Path dryRunDir) {
         this(tenant, destination, eventId, properties, phone, email, knownRecordId, dryRunDir, null);
+    }
+
+    /**
+     * @return the CEL variables of the lead ({@code lead}, {@code call}, {@code ai}) for connectors that fill CRM
+     *         fields the mapping left out (names, transcript, project type); null when {@link #event()} is null
+     */
+    public MappingContext context() {
+        return event == null ? null : new MappingContext(event.lead(), event.call(), event.ai());
     }
 }

@@ -54,6 +54,15 @@ public final class TenantFileLoader {
     static final Map<String, String> DEFAULT_BASE_URLS = Map.of("hubspot", "https://api.hubapi.com",
             "pipedrive", "https://api.pipedrive.com", "monday", "https://api.monday.com");
 
+    /**
+     * Connector settings that are CEL expressions, per destination type, with the result they must have: compiled
+     * at load like the mapping sections (errors name file, key, line and column) and handed to the connector as
+     * {@link CompiledExpression} values of {@link DestinationConfig#settings()}.
+     */
+    static final Map<String, Map<String, ExpressionEnvironment.Expect>> EXPRESSION_SETTINGS = Map.of(
+            "hubspot", Map.of("deal_when", ExpressionEnvironment.Expect.BOOL,
+                    "deal_name", ExpressionEnvironment.Expect.ANY));
+
     /** Destination keys mapped to {@link DestinationConfig} fields; every other key goes to its settings. */
     private static final Set<String> DESTINATION_KEYS = Set.of("id", "type", "enabled", "base_url", "token",
             "dry_run", "duplicate_detection", "field_mappings", "custom_properties", "conditional", "computed");
@@ -290,9 +299,16 @@ public final class TenantFileLoader {
                 DuplicateDetection duplicates = duplicateDetection(d.get("duplicate_detection"));
                 LeadMapping mapping = mapping(env, zone, d, path);
                 Map<String, Object> settings = new LinkedHashMap<>();
+                Map<String, ExpressionEnvironment.Expect> expressions = EXPRESSION_SETTINGS.getOrDefault(type, Map.of());
                 for (Iterator<Map.Entry<String, JsonNode>> it = d.fields(); it.hasNext(); ) {
                     Map.Entry<String, JsonNode> entry = it.next();
-                    if (!DESTINATION_KEYS.contains(entry.getKey())) {
+                    if (expressions.containsKey(entry.getKey())) {
+                        CompiledExpression expression = compile(env, path.child(entry.getKey()), entry.getValue(),
+                                expressions.get(entry.getKey()));
+                        if (expression != null) {
+                            settings.put(entry.getKey(), expression);
+                        }
+                    } else if (!DESTINATION_KEYS.contains(entry.getKey())) {
                         Object value = toJava(entry.getValue(), path.child(entry.getKey()));
                         if (value != null) {
                             settings.put(entry.getKey(), value);

@@ -1,6 +1,7 @@
 package io.leadhub.e2e;
 
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.awaitility.Awaitility.await;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.leadhub.dispatch.salesforce.JwtTestKeys;
@@ -15,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +60,13 @@ public abstract class HubIntegrationTest {
     protected static final WireMockServer SALESFORCE = new WireMockServer(options().dynamicPort());
     protected static final String INITECH_CALLRAIL_KEY = "initech-callrail-test-key";
     protected static final String INITECH_SF_KEYSTORE_PASSWORD = "initech-keystore-test-password";
+    /** Stub of the REST-style destinations (custom_rest, webhook subscribers, Perfex, LeadPro); one path prefix per tenant. */
+    protected static final WireMockServer REST_STUB = new WireMockServer(options().dynamicPort());
+    protected static final String E2E_REST_CLIENT_SECRET = "e2e-rest-client-secret";
+    protected static final String E2E_WEBHOOK_SECRET = "whsec_" + Base64.getEncoder()
+            .encodeToString("leadhub-e2e-webhook-signing-key!".getBytes(StandardCharsets.UTF_8));
+    protected static final String E2E_PERFEX_TOKEN = "e2e-perfex-authtoken";
+    protected static final String E2E_LEADPRO_TOKEN = "e2e-leadpro-token";
     protected static final Path DATA_DIR;
     /** The tenant files the hub under test reads (a copy of src/test/resources/it-mappings). */
     protected static final Path MAPPINGS_DIR;
@@ -69,6 +78,7 @@ public abstract class HubIntegrationTest {
 
     static {
         HUBSPOT.start();
+        REST_STUB.start();
         try {
             DATA_DIR = Files.createTempDirectory("leadhub-it-");
         } catch (IOException e) {
@@ -99,6 +109,11 @@ public abstract class HubIntegrationTest {
         System.setProperty("INITECH_CALLRAIL_KEY", INITECH_CALLRAIL_KEY);
         System.setProperty("INITECH_SF_KEYSTORE", INITECH_SF_KEYSTORE.toString());
         System.setProperty("INITECH_SF_KEYSTORE_PASSWORD", INITECH_SF_KEYSTORE_PASSWORD);
+        System.setProperty("REST_STUB_URL", REST_STUB.baseUrl());
+        System.setProperty("E2E_REST_CLIENT_SECRET", E2E_REST_CLIENT_SECRET);
+        System.setProperty("E2E_WEBHOOK_SECRET", E2E_WEBHOOK_SECRET);
+        System.setProperty("E2E_PERFEX_TOKEN", E2E_PERFEX_TOKEN);
+        System.setProperty("E2E_LEADPRO_TOKEN", E2E_LEADPRO_TOKEN);
         String url = System.getProperty("leadhub.test.datasource-url", "");
         if (!url.isBlank()) {
             System.setProperty("spring.datasource.url", url);
@@ -181,6 +196,28 @@ public abstract class HubIntegrationTest {
      */
     protected static String sign(String key, String body) {
         return Base64.getEncoder().encodeToString(CallRailSignatureVerifier.sign(key, body.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * Posts a CallRail webhook for a test tenant whose CallRail source uses the acme signing key.
+     *
+     * @param tenant tenant id
+     * @param body   raw JSON
+     * @return the response
+     */
+    protected HttpResponse<String> postCallRail(String tenant, String body) {
+        return postCallRail(tenant, body, sign(ACME_CALLRAIL_KEY, body), "application/json");
+    }
+
+    /**
+     * @param eventId LeadHub event id
+     * @param outcome outcome to wait for ({@code created}, {@code delivered}, ...)
+     * @return the event's delivery attempts once one has that outcome (waits up to 30 s)
+     */
+    protected List<Map<String, Object>> awaitDelivery(String eventId, String outcome) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> deliveries(eventId)
+                .stream().anyMatch(r -> outcome.equals(r.get("outcome"))));
+        return deliveries(eventId);
     }
 
     /**

@@ -8,6 +8,7 @@ import io.leadhub.dispatch.CrmConnector;
 import io.leadhub.dispatch.DeliveryRequest;
 import io.leadhub.dispatch.DeliveryResult;
 import io.leadhub.dispatch.DeliveryResult.Outcome;
+import io.leadhub.dispatch.DeliverySteps;
 import io.leadhub.dispatch.PermanentDeliveryException;
 import io.leadhub.dispatch.TransientDeliveryException;
 import io.leadhub.support.Masking;
@@ -27,13 +28,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
@@ -77,6 +82,15 @@ import org.springframework.web.util.UriUtils;
  * {@link PermanentDeliveryException} carrying HubSpot's body verbatim. Messages name the operation, path
  * and status and never contain the token or unmasked phone numbers and e-mail addresses.
  *
+ * <p>Deal, call and note ({@link HubSpotEngagements}): when the destination sets {@code deal_when},
+ * {@code log_call: true} or {@code log_note: true}, the contact is followed by a deal (if {@code deal_when} holds),
+ * a call engagement and a note with the AI summary, each created already associated to the contact. Every finished
+ * part (contact, deal, call, note) is recorded in {@link DeliverySteps}; a redelivery after a partial failure
+ * (e.g. the call answered 503) skips the recorded parts, so nothing is created twice. The contact part recorded for
+ * the event is reused as is (its id and outcome), the deal is recorded per contact ({@code deal_per: contact},
+ * default: one deal per contact) or per event. Without these settings nothing but the contact is written and no
+ * steps are recorded.
+ *
  * <p>HTTP goes through the JDK {@link HttpClient} (connect timeout 5 s, read timeout 30 s or the destination
  * setting {@value #SETTING_TIMEOUT_MS}). The bean is thread-safe: its only state is a cache of one
  * {@link RestClient} per base URL and read timeout.
@@ -110,16 +124,40 @@ public class HubSpotConnector implements CrmConnector {
 
     private final RestClient.Builder restClientBuilder;
     private final ObjectMapper objectMapper;
+    private final DeliverySteps steps;
     private final HttpClient httpClient;
     private final ConcurrentMap<ClientKey, RestClient> clients = new ConcurrentHashMap<>();
 
     /**
+     * A connector that keeps finished engagement steps in memory only (tests, tools).
+     *
      * @param restClientBuilder Spring Boot's auto-configured builder; cloned per base URL, never modified
      * @param objectMapper      JSON mapper for request and response bodies
      */
     public HubSpotConnector(RestClient.Builder restClientBuilder, ObjectMapper objectMapper) {
+        this(restClientBuilder, objectMapper, DeliverySteps.inMemory());
+    }
+
+    /**
+     * @param restClientBuilder Spring Boot's auto-configured builder; cloned per base URL, never modified
+     * @param objectMapper      JSON mapper for request and response bodies
+     * @param steps             the finished-step store ({@code deliverySteps} bean); in-memory when there is none
+     */
+    @Autowired
+    public HubSpotConnector(RestClient.Builder restClientBuilder, ObjectMapper objectMapper,
+                            ObjectProvider<DeliverySteps> steps) {
+        this(restClientBuilder, objectMapper, steps.getIfAvailable(DeliverySteps::inMemory));
+    }
+
+    /**
+     * @param restClientBuilder Spring Boot's auto-configured builder; cloned per base URL, never modified
+     * @param objectMapper      JSON mapper for request and response bodies
+     * @param steps             the finished-step store
+     */
+    public HubSpotConnector(RestClient.Builder restClientBuilder, ObjectMapper objectMapper, DeliverySteps steps) {
         this.restClientBuilder = Objects.requireNonNull(restClientBuilder, "restClientBuilder");
         this.objectMapper = Objects.requireNonNull(objectMapper, "objectMapper");
+        this.steps = Objects.requireNonNull(steps, "steps");
         this.httpClient = HttpClient.newBuilder()
                 .connectTimeout(CONNECT_TIMEOUT)
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -137,7 +175,8 @@ public class HubSpotConnector implements CrmConnector {
      *
      * @param request the mapped lead and its {@code hubspot} destination
      * @return {@code CREATED} or {@code UPDATED} with the HubSpot contact id, {@code SKIPPED} with the matched
-     *         contact id, or {@code DRY_RUN} with the request's {@code knownRecordId} (possibly null)
+     *         contact id, or {@code DRY_RUN} with the request's {@code knownRecordId} (possibly null); with
+     *         engagements, the contact's outcome (of the attempt that wrote it)
      * @throws TransientDeliveryException on 429 (with the requested wait), 408, 5xx, I/O errors and timeouts
      *                                    (status 0), or when dry-run files cannot be written (status 0)
      * @throws PermanentDeliveryException on any other 4xx (with HubSpot's body), a 409 conflict under duplicate
@@ -151,7 +190,7 @@ public class HubSpotConnector implements CrmConnector {
         if (request.destination().isDryRun()) {
             return delivery.dryRun();
         }
-        DeliveryResult result = delivery.live();
+        DeliveryResult result = delivery.engagements.enabled() ? delivery.liveWithEngagements() : delivery.live();
         if (log.isDebugEnabled()) {
             log.debug("hubspot delivery tenant={} destination={} event={}: {} contact {}", request.tenant(),
                     request.destination().id(), request.eventId(), result.outcome(), result.crmRecordId());
@@ -168,6 +207,7 @@ public class HubSpotConnector implements CrmConnector {
         private final DuplicateAction action;
         private final List<String> matchFields;
         private final String phoneProperty;
+        private final HubSpotEngagements.Config engagements;
 
         Delivery(DeliveryRequest request) {
             this.request = request;
@@ -180,6 +220,7 @@ public class HubSpotConnector implements CrmConnector {
             Object phoneSetting = destination.settings().get(SETTING_PHONE_SEARCH_PROPERTY);
             this.phoneProperty = phoneSetting != null && !phoneSetting.toString().isBlank()
                     ? phoneSetting.toString().trim() : "phone";
+            this.engagements = HubSpotEngagements.Config.from(destination);
         }
 
         // ---- dry run -------------------------------------------------------------------------------
@@ -197,6 +238,11 @@ public class HubSpotConnector implements CrmConnector {
                     case CREATE -> requests.add(createRequest());
                     case SKIP -> { /* nothing is written to HubSpot */ }
                 }
+            }
+            if (engagements.enabled()) {
+                String contactId = known != null ? known : "{contactId}";
+                HubSpotEngagements.plan(engagements, request, contactId, objectMapper)
+                        .forEach(p -> requests.add(p.request()));
             }
             Path dir = request.dryRunDir();
             if (dir == null) {
@@ -233,6 +279,70 @@ public class HubSpotConnector implements CrmConnector {
         }
 
         // ---- live ----------------------------------------------------------------------------------
+
+        /**
+         * The contact (once per event), then the deal, call and note that are not recorded as done yet.
+         */
+        DeliveryResult liveWithEngagements() {
+            String tenant = request.tenant();
+            Optional<DeliverySteps.Step> contactStep = steps.find(tenant, destination.id(), request.eventId(), "contact");
+            DeliveryResult contact;
+            if (contactStep.isPresent()) {
+                contact = new DeliveryResult(recordedOutcome(contactStep.get().detail()), contactStep.get().crmRecordId());
+                log.info("hubspot tenant={} destination={} event={}: contact {} already {} by an earlier attempt",
+                        tenant, destination.id(), request.eventId(), contact.crmRecordId(),
+                        contact.outcome().name().toLowerCase(Locale.ROOT));
+            } else {
+                contact = live();
+                if (contact.crmRecordId() != null) {
+                    steps.record(tenant, destination.id(), request.eventId(), "contact", contact.crmRecordId(),
+                            contact.outcome().name());
+                }
+            }
+            if (contact.crmRecordId() == null) {
+                return contact;
+            }
+            RestClient client = client(baseUrl, readTimeout());
+            for (HubSpotEngagements.Planned planned : HubSpotEngagements.plan(engagements, request,
+                    contact.crmRecordId(), objectMapper)) {
+                Optional<DeliverySteps.Step> done = steps.find(tenant, destination.id(), planned.subject(), planned.step());
+                if (done.isPresent()) {
+                    log.info("hubspot tenant={} destination={} event={}: {} {} exists already (for {}), not created again",
+                            tenant, destination.id(), request.eventId(), planned.step(), done.get().crmRecordId(),
+                            planned.subject().startsWith("contact:") ? "this contact" : "this event");
+                    continue;
+                }
+                HubSpotRequest create = planned.request();
+                HubSpotResponse response = send(client, create);
+                if (!response.isSuccess()) {
+                    throw error(create, response);
+                }
+                String id = lenientId(response);
+                steps.record(tenant, destination.id(), planned.subject(), planned.step(), id, "created");
+                log.info("hubspot tenant={} destination={} event={}: {} {} created for contact {}", tenant,
+                        destination.id(), request.eventId(), planned.step(), id, contact.crmRecordId());
+            }
+            return contact;
+        }
+
+        /** @return the contact outcome recorded with the contact step ({@code CREATED}, ...), UPDATED if unreadable */
+        private Outcome recordedOutcome(String detail) {
+            try {
+                return detail == null ? Outcome.UPDATED : Outcome.valueOf(detail);
+            } catch (IllegalArgumentException e) {
+                return Outcome.UPDATED;
+            }
+        }
+
+        /** @return the {@code id} of a 2xx answer, or null when the body has none (the object exists anyway) */
+        private String lenientId(HubSpotResponse response) {
+            try {
+                String id = objectMapper.readTree(response.body()).path("id").asText("");
+                return id.isBlank() ? null : id;
+            } catch (IOException | RuntimeException e) {
+                return null;
+            }
+        }
 
         DeliveryResult live() {
             RestClient client = client(baseUrl, readTimeout());

@@ -138,4 +138,11 @@ public final class CrmStubs {
             return now;
         }
     }
+
+    /** @return {@link #context()} as the enriched lead a {@code DeliveryRequest} carries */
+    public static io.leadhub.event.EnrichedLead event() {
+        MappingContext c = context();
+        return new io.leadhub.event.EnrichedLead("ev-1", "acme", "callrail", "post_call", "post_call:CAL1",
+                java.time.Instant.EPOCH, java.time.Instant.EPOCH, c.lead(), c.call(), c.ai(), java.util.List.of());
+    }
 }

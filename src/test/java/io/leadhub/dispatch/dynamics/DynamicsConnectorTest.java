@@ -232,7 +232,7 @@ class DynamicsConnectorTest {
                 .withHeader("OData-EntityId", dataverse.baseUrl() + API + "/leads(" + GUID + ")")));
         DeliveryRequest request = new DeliveryRequest("acme", destination(
                 new DuplicateDetection(List.of("email"), DuplicateAction.UPDATE_EXISTING), settings()), EVENT_ID,
-                Map.of(), PHONE, "o'brien@example.com", null, tmp, CrmStubs.context());
+                Map.of(), PHONE, "o'brien@example.com", null, tmp, CrmStubs.event());
 
         connector.deliver(request);
 
@@ -385,7 +385,7 @@ class DynamicsConnectorTest {
 
     private DeliveryRequest request(DestinationConfig destination, String known) {
         return new DeliveryRequest("acme", destination, EVENT_ID, Map.of("leadsourcecode", 8L), PHONE, EMAIL, known,
-                tmp.resolve("dry-run"), CrmStubs.context());
+                tmp.resolve("dry-run"), CrmStubs.event());
     }
 
     private static void stubToken(String accessToken) {

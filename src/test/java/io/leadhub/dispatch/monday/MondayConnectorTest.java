@@ -331,7 +331,7 @@ class MondayConnectorTest {
         properties.put("status", Map.of("label", "Hot"));
         properties.put("numbers_mkq3", 85L);
         return new DeliveryRequest("acme", destination, EVENT_ID, properties, PHONE, EMAIL, known,
-                tmp.resolve("dry-run"), CrmStubs.context());
+                tmp.resolve("dry-run"), CrmStubs.event());
     }
 
     private static void stubSearch(String column, ResponseDefinitionBuilder response) {

@@ -142,7 +142,7 @@ class PipedriveConnectorTest {
         properties.put("note", "Summary: wants a kitchen");
 
         connector.deliver(new DeliveryRequest("acme", destination(DuplicateDetection.DEFAULT), EVENT_ID, properties,
-                PHONE, EMAIL, null, tmp, CrmStubs.context()));
+                PHONE, EMAIL, null, tmp, CrmStubs.event()));
 
         List<JsonNode> bodies = CrmStubs.requestBodies(pipedrive);
         assertThat(bodies.get(2).path("name").asText()).isEqualTo("J. Doe");
@@ -445,7 +445,7 @@ class PipedriveConnectorTest {
 
     private DeliveryRequest request(DestinationConfig destination, String known) {
         return new DeliveryRequest("acme", destination, EVENT_ID, properties(), PHONE, EMAIL, known,
-                tmp.resolve("dry-run"), CrmStubs.context());
+                tmp.resolve("dry-run"), CrmStubs.event());
     }
 
     private static void stubSearch(String field, ResponseDefinitionBuilder response) {

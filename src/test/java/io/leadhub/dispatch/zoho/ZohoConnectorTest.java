@@ -373,7 +373,7 @@ class ZohoConnectorTest {
         properties.put("Lead_Source", "CallRail");
         properties.put("AI_Lead_Score", 85L);
         return new DeliveryRequest("acme", destination, EVENT_ID, properties, PHONE, EMAIL, known,
-                tmp.resolve("dry-run"), CrmStubs.context());
+                tmp.resolve("dry-run"), CrmStubs.event());
     }
 
     private static void stubToken(String answer) {
