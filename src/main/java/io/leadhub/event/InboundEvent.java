@@ -1,5 +1,6 @@
 package io.leadhub.event;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.Map;
 
@@ -30,8 +31,8 @@ public record InboundEvent(
         String providerEventId,
         Instant receivedAt,
         String partitionKey,
-        Map<String, Object> lead,
-        Map<String, Object> call,
+        @JsonInclude(content = JsonInclude.Include.ALWAYS) Map<String, Object> lead,
+        @JsonInclude(content = JsonInclude.Include.ALWAYS) Map<String, Object> call,
         String rawBody,
         boolean recordOnly) {
 

@@ -52,6 +52,16 @@ public abstract class HubIntegrationTest {
     protected static final String ACME_CALLRAIL_KEY = "acme-callrail-test-key";
     protected static final String ACME_HUBSPOT_TOKEN = "pat-na1-acme-test-token";
     protected static final String GLOBEX_CALLRAIL_KEY = "globex-callrail-test-key";
+    /** Secrets of the initech and hooli tenants (it-mappings), the sources beyond CallRail post-call. */
+    protected static final Map<String, String> SOURCE_SECRETS = Map.of(
+            "INITECH_CALLRAIL_KEY", "initech-callrail-test-key",
+            "INITECH_PERFEX_SECRET", "initech-perfex-test-secret",
+            "INITECH_LEADPRO_SECRET", "initech-leadpro-test-secret",
+            "INITECH_ELEVENLABS_SECRET", "initech-elevenlabs-test-secret",
+            "INITECH_FORM_SECRET", "initech-form-test-secret",
+            "HOOLI_FORM_API_KEY", "hooli-form-test-api-key",
+            "HOOLI_LEADPRO_SECRET", "hooli-leadpro-test-secret",
+            "HOOLI_ELEVENLABS_SECRET", "hooli-elevenlabs-test-secret");
     protected static final WireMockServer HUBSPOT = new WireMockServer(options().dynamicPort());
     protected static final Path DATA_DIR;
 
@@ -67,6 +77,7 @@ public abstract class HubIntegrationTest {
         System.setProperty("ACME_CALLRAIL_KEY", ACME_CALLRAIL_KEY);
         System.setProperty("ACME_HUBSPOT_TOKEN", ACME_HUBSPOT_TOKEN);
         System.setProperty("GLOBEX_CALLRAIL_KEY", GLOBEX_CALLRAIL_KEY);
+        SOURCE_SECRETS.forEach(System::setProperty);
         String url = System.getProperty("leadhub.test.datasource-url", "");
         if (!url.isBlank()) {
             System.setProperty("spring.datasource.url", url);

@@ -36,4 +36,27 @@ class InboundEventJsonTest {
         assertThat(new InboundEvent("e", "t", "s", "k", "p", Instant.EPOCH, "t|p", Map.of(), Map.of(), "{}").recordOnly())
                 .isFalse();
     }
+
+    @Test
+    void nullValuesOfTheMapsSurviveTheJournalWithTheHubsNonNullMapper() throws Exception {
+        // application.yaml: spring.jackson.default-property-inclusion=non_null (value and content)
+        ObjectMapper hub = new ObjectMapper().registerModule(new JavaTimeModule())
+                .setDefaultPropertyInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL);
+        java.util.Map<String, Object> call = new java.util.HashMap<>();
+        call.put("summary", null);
+        java.util.Map<String, Object> lead = new java.util.HashMap<>();
+        lead.put("email", null);
+        InboundEvent event = new InboundEvent("e1", "acme", "perfex", "lead.created", "p", Instant.EPOCH, "acme|p",
+                lead, call, "{}");
+        InboundEvent back = hub.readValue(hub.writeValueAsString(event), InboundEvent.class);
+        assertThat(back.call()).containsEntry("summary", null);
+        assertThat(back.lead()).containsEntry("email", null);
+
+        EnrichedLead enriched = new EnrichedLead("e1", "acme", "perfex", "lead.created", "p", Instant.EPOCH,
+                Instant.EPOCH, lead, call, java.util.Collections.singletonMap("lead_score", null), java.util.List.of());
+        EnrichedLead backEnriched = hub.readValue(hub.writeValueAsString(enriched), EnrichedLead.class);
+        assertThat(backEnriched.call()).containsEntry("summary", null);
+        assertThat(backEnriched.lead()).containsEntry("email", null);
+        assertThat(backEnriched.ai()).containsEntry("lead_score", null);
+    }
 }

@@ -11,7 +11,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 /**
- * The {@code verify-signature} step of a source that signs with {@link TimestampedHmacSignature}: reads the
+ * The {@code <source>-verify-signature} step of a source that signs with {@link TimestampedHmacSignature}: reads the
  * tenant's {@code sources.<source>.webhook_secret} and {@code sources.<source>.timestamp_tolerance_seconds}
  * (default per source) and verifies the raw body before anything parses it. The Perfex and ElevenLabs verifier
  * beans are instances of this class.
