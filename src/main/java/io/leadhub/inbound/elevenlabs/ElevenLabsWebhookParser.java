@@ -251,6 +251,8 @@ public class ElevenLabsWebhookParser implements Processor {
         Map<String, Object> lead = CanonicalFields.lead();
         lead.put("phone_raw", phone);
         lead.put("full_name", value(dynamic, Map.of(), NAME_KEYS.toArray(String[]::new)));
+        lead.put("first_name", JsonBody.text(dynamic, "first_name"));
+        lead.put("last_name", JsonBody.text(dynamic, "last_name"));
         lead.put("email", JsonBody.text(dynamic, "email"));
 
         Map<String, Object> call = CanonicalFields.call();

@@ -125,7 +125,8 @@ class ElevenLabsWebhookParserTest {
         assertThat(event.eventType()).isEqualTo("call_initiation_failure");
         assertThat(event.recordOnly()).isTrue();
         assertThat(event.providerEventId()).isEqualTo("call_initiation_failure:conv_9901k3p8w6y4jz9dg2e4hr6i0c3p");
-        assertThat(event.lead()).containsEntry("phone_raw", "+17705550166");
+        assertThat(event.lead()).containsEntry("phone_raw", "+17705550166").containsEntry("first_name", "Grace")
+                .containsEntry("last_name", "Kim");
         assertThat(event.call()).containsEntry("outcome", "busy").containsEntry("answered", false)
                 .containsEntry("direction", "outbound").containsEntry("lead_id", "HS-58213");
         assertThat((Map<String, Object>) event.call().get("fields")).containsEntry("provider", "twilio")
