@@ -135,4 +135,42 @@ class SourceSettingsSchemaTest {
         assertThat(errors).anySatisfy(e -> assertThat(e.key()).startsWith("sources.leadpro.field_map")
                 .satisfies(k -> assertThat(e.reason()).contains("nickname")));
     }
+
+    private static List<String> yamlTenantBlocks(Path markdown) throws IOException {
+        List<String> blocks = new java.util.ArrayList<>();
+        StringBuilder current = null;
+        for (String line : Files.readAllLines(markdown)) {
+            if (current == null && line.equals("```yaml")) {
+                current = new StringBuilder();
+            } else if (current != null && line.equals("```")) {
+                if (current.toString().startsWith("tenant: ")) {
+                    blocks.add(current.toString());
+                }
+                current = null;
+            } else if (current != null) {
+                current.append(line).append('\n');
+            }
+        }
+        return blocks;
+    }
+
+    @Test
+    void theSourceExamplesOfTheDocsLoad() throws IOException {
+        Map<String, String> env = new java.util.HashMap<>();
+        for (String name : List.of("ACME_CALLRAIL_KEY", "ACME_PERFEX_SECRET", "ACME_LEADPRO_SECRET",
+                "ACME_ELEVENLABS_SECRET", "ACME_FORM_API_KEY", "HOOLI_LEADPRO_SECRET")) {
+            env.put(name, "secret");
+        }
+        List<String> blocks = new java.util.ArrayList<>(yamlTenantBlocks(Path.of("docs", "tenant-file.md")));
+        blocks.removeIf(b -> !b.startsWith("tenant: sources-example"));
+        blocks.addAll(yamlTenantBlocks(Path.of("docs", "inbound-payloads.md")));
+        assertThat(blocks).hasSize(2);
+        for (String block : blocks) {
+            String tenant = block.lines().findFirst().orElseThrow().substring("tenant: ".length()).trim();
+            Path file = dir.resolve(tenant + ".yaml");
+            Files.writeString(file, block);
+            TenantConfig config = TenantFixtures.loader(env).load(file);
+            assertThat(config.source("leadpro")).isPresent();
+        }
+    }
 }
