@@ -165,4 +165,14 @@ class ElevenLabsToHubSpotTest extends InboundSourceTest {
         HttpResponse<String> response = assertNothingJournaled(() -> send(INITECH, SECRET, body, Instant.now()));
         assertThat(response.statusCode()).isEqualTo(413);
     }
+
+    @Test
+    void rejectsANonJsonContentTypeWith415() {
+        String body = transcription(uniquePhone(), "x@example.com", "conv_" + uniqueId());
+        Map<String, String> headers = new java.util.HashMap<>(
+                timestamped(ElevenLabsSignatureVerifier.SCHEME, SECRET, Instant.now(), body));
+        headers.put("Content-Type", "text/plain");
+        HttpResponse<String> response = assertNothingJournaled(() -> postWebhook(INITECH, body, headers));
+        assertThat(response.statusCode()).isEqualTo(415);
+    }
 }

@@ -135,4 +135,12 @@ class FormToHubSpotTest extends InboundSourceTest {
         HttpResponse<String> response = assertNothingJournaled(() -> signed(body));
         assertThat(response.statusCode()).isEqualTo(413);
     }
+
+    @Test
+    void rejectsANonJsonContentTypeWith415() {
+        String body = contactForm(uniquePhone(), "x@example.com", "sub-" + uniqueId());
+        HttpResponse<String> response = assertNothingJournaled(() -> postWebhook(INITECH, body,
+                Map.of("Content-Type", "text/plain", "X-LeadHub-Signature", "sha256=" + hex(SECRET, body))));
+        assertThat(response.statusCode()).isEqualTo(415);
+    }
 }

@@ -118,4 +118,12 @@ class LeadProToHubSpotTest extends InboundSourceTest {
         HttpResponse<String> response = assertNothingJournaled(() -> send(body));
         assertThat(response.statusCode()).isEqualTo(413);
     }
+
+    @Test
+    void rejectsANonJsonContentTypeWith415() {
+        String body = canonical(uniquePhone(), "x@example.com", uniqueId());
+        HttpResponse<String> response = assertNothingJournaled(() -> postWebhook(INITECH, body,
+                Map.of("Content-Type", "text/plain", "X-LeadPro-Signature", hex(SECRET, body))));
+        assertThat(response.statusCode()).isEqualTo(415);
+    }
 }
