@@ -40,6 +40,10 @@ public class LeadEnrichment {
     public static final String ENRICHED_TOPIC = "leadhubEnrichedTopic";
     /** Exchange property: the event as consumed (JSON), kept for the dead letter channel. */
     public static final String EVENT_JSON = "leadhubEventJson";
+    /** Exchange property: true for a record-only event ({@link InboundEvent#recordOnly()}), which is not delivered. */
+    public static final String RECORD_ONLY = "leadhubRecordOnly";
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LeadEnrichment.class);
 
     private final ObjectMapper json;
     private final TenantRegistry tenants;
@@ -80,7 +84,8 @@ public class LeadEnrichment {
      * Step {@code read-event}.
      *
      * @param exchange body = {@link InboundEvent} JSON from {@code leads.inbound}; afterwards body = the event and
-     *                 properties {@value #TENANT}, {@value #EVENT_ID}, {@value #IDEMPOTENCY_KEY}, {@value #EVENT_JSON}
+     *                 properties {@value #TENANT}, {@value #EVENT_ID}, {@value #IDEMPOTENCY_KEY}, {@value #EVENT_JSON},
+     *                 {@value #RECORD_ONLY}
      * @throws JsonProcessingException when the record is not an InboundEvent (dead-lettered, not retried)
      */
     public void read(Exchange exchange) throws JsonProcessingException {
@@ -90,7 +95,21 @@ public class LeadEnrichment {
         exchange.setProperty(TENANT, event.tenant());
         exchange.setProperty(EVENT_ID, event.eventId());
         exchange.setProperty(IDEMPOTENCY_KEY, event.idempotencyKey());
+        exchange.setProperty(RECORD_ONLY, event.recordOnly());
         exchange.getMessage().setBody(event);
+    }
+
+    /**
+     * Step {@code record-event}: a record-only event (e.g. an ElevenLabs {@code call_initiation_failure}) is
+     * journaled and marked processed, but neither enriched nor delivered; this logs that it was recorded.
+     *
+     * @param event the record-only event
+     */
+    public void recorded(InboundEvent event) {
+        Object outcome = event.call() == null ? null : event.call().get("outcome");
+        LOG.info("Recorded {} {} event {} for tenant {} (provider event {}{}); record-only, not delivered to CRMs",
+                event.source(), event.eventType(), event.eventId(), event.tenant(), event.providerEventId(),
+                outcome == null ? "" : ", outcome " + outcome);
     }
 
     /**
@@ -104,7 +123,8 @@ public class LeadEnrichment {
                 .orElse(props.phone().defaultRegion());
         Map<String, Object> lead = normalizer.normalise(event.lead(), region);
         return new InboundEvent(event.eventId(), event.tenant(), event.source(), event.eventType(),
-                event.providerEventId(), event.receivedAt(), event.partitionKey(), lead, event.call(), event.rawBody());
+                event.providerEventId(), event.receivedAt(), event.partitionKey(), lead, event.call(), event.rawBody(),
+                event.recordOnly());
     }
 
     /**

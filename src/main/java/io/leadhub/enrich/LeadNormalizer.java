@@ -19,7 +19,9 @@ import org.springframework.stereotype.Component;
  *   <li>{@code full_name} → {@code first_name} / {@code last_name}: caller-ID names (CNAM, often upper-case) are
  *       title-cased; {@code "Last, First"} is swapped; suffixes (Jr, Sr, II, III, IV) stay with the last name;
  *       caller-ID placeholders ({@code WIRELESS CALLER}, {@code UNKNOWN}, {@code ATLANTA GA}-style city/state
- *       names) give no name.</li>
+ *       names) give no name. When the source sent the parts ({@code first_name} and/or {@code last_name}, e.g. a
+ *       web form), they are kept as sent (only upper-case text is title-cased) rather than re-split, so
+ *       "Mary Ann" + "Van Dyke" stays that way.</li>
  *   <li>{@code email}: trimmed, lower-cased; null when it has no {@code @}.</li>
  * </ul>
  */
@@ -44,7 +46,8 @@ public class LeadNormalizer {
     }
 
     /**
-     * @param rawLead person fields as parsed from the webhook (phone_raw, full_name, email, city, state, country)
+     * @param rawLead person fields as parsed from the webhook (phone_raw, full_name, first_name, last_name, email,
+     *                city, state, country; any may be absent)
      * @param region  ISO 3166-1 alpha-2 default region for national numbers
      * @return a new map with every canonical lead key: phone, phone_raw, email, first_name, last_name, full_name,
      *         city, state, country (contact_id, returning and source are added later)
@@ -55,10 +58,14 @@ public class LeadNormalizer {
         lead.put("phone", phones.toE164(phoneRaw, region).orElse(null));
         lead.put("phone_raw", phoneRaw);
         lead.put("email", email(str(rawLead.get("email"))));
-        String[] name = splitName(str(rawLead.get("full_name")), str(rawLead.get("city")), str(rawLead.get("state")));
+        String first = str(rawLead.get("first_name"));
+        String last = str(rawLead.get("last_name"));
+        String[] name = first != null || last != null
+                ? new String[] {titleIfUpper(first), titleIfUpper(last)}
+                : splitName(str(rawLead.get("full_name")), str(rawLead.get("city")), str(rawLead.get("state")));
         lead.put("first_name", name[0]);
         lead.put("last_name", name[1]);
-        lead.put("full_name", name[0] == null ? null : name[1] == null ? name[0] : name[0] + " " + name[1]);
+        lead.put("full_name", name[0] == null ? name[1] : name[1] == null ? name[0] : name[0] + " " + name[1]);
         lead.put("city", titleIfUpper(str(rawLead.get("city"))));
         lead.put("state", str(rawLead.get("state")));
         lead.put("country", str(rawLead.get("country")));

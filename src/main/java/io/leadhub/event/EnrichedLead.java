@@ -1,5 +1,6 @@
 package io.leadhub.event;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -31,9 +32,9 @@ public record EnrichedLead(
         String providerEventId,
         Instant receivedAt,
         Instant enrichedAt,
-        Map<String, Object> lead,
-        Map<String, Object> call,
-        Map<String, Object> ai,
+        @JsonInclude(content = JsonInclude.Include.ALWAYS) Map<String, Object> lead,
+        @JsonInclude(content = JsonInclude.Include.ALWAYS) Map<String, Object> call,
+        @JsonInclude(content = JsonInclude.Include.ALWAYS) Map<String, Object> ai,
         List<String> analysisReasons) {
 
     /** @return the lead's E.164 phone, or null */

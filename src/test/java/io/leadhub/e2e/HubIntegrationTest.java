@@ -55,6 +55,16 @@ public abstract class HubIntegrationTest {
     protected static final String ACME_CALLRAIL_KEY = "acme-callrail-test-key";
     protected static final String ACME_HUBSPOT_TOKEN = "pat-na1-acme-test-token";
     protected static final String GLOBEX_CALLRAIL_KEY = "globex-callrail-test-key";
+    /** Secrets of the initech and hooli tenants (it-mappings), the sources beyond CallRail post-call. */
+    protected static final Map<String, String> SOURCE_SECRETS = Map.of(
+            "VANDELAY_CALLRAIL_KEY", "initech-callrail-test-key",
+            "VANDELAY_PERFEX_SECRET", "initech-perfex-test-secret",
+            "VANDELAY_LEADPRO_SECRET", "initech-leadpro-test-secret",
+            "VANDELAY_ELEVENLABS_SECRET", "initech-elevenlabs-test-secret",
+            "VANDELAY_FORM_SECRET", "initech-form-test-secret",
+            "HOOLI_FORM_API_KEY", "hooli-form-test-api-key",
+            "HOOLI_LEADPRO_SECRET", "hooli-leadpro-test-secret",
+            "HOOLI_ELEVENLABS_SECRET", "hooli-elevenlabs-test-secret");
     protected static final WireMockServer HUBSPOT = new WireMockServer(options().dynamicPort());
     /** Salesforce org stub of tenant initech: token endpoint and REST API (see it-mappings/initech.yaml). */
     protected static final WireMockServer SALESFORCE = new WireMockServer(options().dynamicPort());
@@ -114,6 +124,7 @@ public abstract class HubIntegrationTest {
         System.setProperty("E2E_WEBHOOK_SECRET", E2E_WEBHOOK_SECRET);
         System.setProperty("E2E_PERFEX_TOKEN", E2E_PERFEX_TOKEN);
         System.setProperty("E2E_LEADPRO_TOKEN", E2E_LEADPRO_TOKEN);
+        SOURCE_SECRETS.forEach(System::setProperty);
         String url = System.getProperty("leadhub.test.datasource-url", "");
         if (!url.isBlank()) {
             System.setProperty("spring.datasource.url", url);

@@ -67,4 +67,20 @@ class LeadNormalizerTest {
         assertThat(normalizer.normalise(Map.of(), "US")).containsOnlyKeys("phone", "phone_raw", "email",
                 "first_name", "last_name", "full_name", "city", "state", "country");
     }
+
+    @Test
+    void keepsFirstAndLastNameAsSentInsteadOfResplittingThem() {
+        Map<String, Object> raw = new HashMap<>();
+        raw.put("first_name", "Mary Ann");
+        raw.put("last_name", "Van Dyke");
+        raw.put("full_name", "ignored when the parts are given");
+        Map<String, Object> lead = normalizer.normalise(raw, "US");
+        assertThat(lead).containsEntry("first_name", "Mary Ann").containsEntry("last_name", "Van Dyke")
+                .containsEntry("full_name", "Mary Ann Van Dyke");
+
+        Map<String, Object> upper = new HashMap<>();
+        upper.put("last_name", "O'NEILL");
+        assertThat(normalizer.normalise(upper, "US")).containsEntry("first_name", null)
+                .containsEntry("last_name", "O'Neill").containsEntry("full_name", "O'Neill");
+    }
 }
