@@ -15,6 +15,8 @@ import io.leadhub.tenant.TenantRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -54,6 +56,7 @@ public class CrmDispatcher {
     private final Map<String, CrmConnector> connectors;
     private final LeadHubProperties props;
     private final LeadHubMetrics metrics;
+    private final DestinationCircuitBreakers breakers;
 
     /**
      * @param json       Jackson mapper
@@ -63,9 +66,11 @@ public class CrmDispatcher {
      * @param connectors every {@link CrmConnector} bean, looked up by {@link CrmConnector#type()}
      * @param props      LeadHub settings (data dir, retry cap)
      * @param metrics    delivery counters and timer
+     * @param breakers   per-destination circuit breakers
      */
     public CrmDispatcher(ObjectMapper json, TenantRegistry tenants, ContactIndex contacts, DeliveryLog log,
-                         List<CrmConnector> connectors, LeadHubProperties props, LeadHubMetrics metrics) {
+                         List<CrmConnector> connectors, LeadHubProperties props, LeadHubMetrics metrics,
+                         DestinationCircuitBreakers breakers) {
         this.json = json;
         this.tenants = tenants;
         this.contacts = contacts;
@@ -73,6 +78,7 @@ public class CrmDispatcher {
         this.connectors = connectors.stream().collect(Collectors.toUnmodifiableMap(CrmConnector::type, Function.identity()));
         this.props = props;
         this.metrics = metrics;
+        this.breakers = breakers;
     }
 
     /**
@@ -117,9 +123,10 @@ public class CrmDispatcher {
      * @return what the CRM did
      * @throws TransientDeliveryException retryable failure (recorded as a failed attempt)
      * @throws PermanentDeliveryException permanent failure (recorded as a failed attempt)
+     * @throws InterruptedException       when the route stops while the destination's circuit is open
      */
     @SuppressWarnings("unchecked")
-    public DeliveryResult deliver(Exchange exchange) {
+    public DeliveryResult deliver(Exchange exchange) throws InterruptedException {
         EnrichedLead lead = exchange.getProperty(LEAD, EnrichedLead.class);
         DestinationConfig destination = destination(exchange);
         Map<String, Object> properties = exchange.getProperty(PROPERTIES, Map.class);
@@ -132,10 +139,13 @@ public class CrmDispatcher {
         String known = contacts.knownRecordId(lead.tenant(), destination.id(),
                 destination.duplicateDetection().matchFields(), lead.phone(), lead.email()).orElse(null);
         Path dryRunDir = props.dataDir().resolve("dry-run").resolve(lead.tenant()).resolve(destination.id());
+        CircuitBreaker breaker = breakers.forDestination(lead.tenant(), destination.id());
+        breakers.awaitPermission(breaker);
         long start = System.nanoTime();
         try {
             DeliveryResult result = connector.deliver(new DeliveryRequest(lead.tenant(), destination, lead.eventId(),
                     properties, lead.phone(), lead.email(), known, dryRunDir, lead));
+            breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             String outcome = result.outcome().name().toLowerCase();
             long took = millis(start);
             log.record(lead.tenant(), destination.id(), lead.eventId(), lead.contactId(), attempt, outcome,
@@ -146,6 +156,7 @@ public class CrmDispatcher {
                     destination.id(), result.outcome().name().toLowerCase(), result.crmRecordId(), attempt);
             return result;
         } catch (DeliveryException e) {
+            breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
             long took = millis(start);
             log.record(lead.tenant(), destination.id(), lead.eventId(), lead.contactId(), attempt, "failed",
                     e.httpStatus() == 0 ? null : e.httpStatus(), null, e.getMessage(), took);

@@ -120,7 +120,8 @@ class CrmDispatcherTest {
     private CrmDispatcher dispatcher(List<CrmConnector> connectors) {
         return new CrmDispatcher(json, tenants, contacts, log, connectors, TestSettings.with(Map.of(
                 "leadhub.data-dir", dataDir.toString(),
-                "leadhub.retry.max-delay-ms", String.valueOf(MAX_DELAY_MS))), TestMetrics.create());
+                "leadhub.retry.max-delay-ms", String.valueOf(MAX_DELAY_MS))), TestMetrics.create(),
+                new DestinationCircuitBreakers(50, 10, 30000, new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
     }
 
     private EnrichedLead lead() {
@@ -147,8 +148,8 @@ class CrmDispatcherTest {
         return db.jdbc().queryForList("SELECT * FROM deliveries ORDER BY id");
     }
 
-    private <T extends Throwable> T thrown(Class<T> type, Runnable step) {
-        T e = catchThrowableOfType(type, step::run);
+    private <T extends Throwable> T thrown(Class<T> type, org.assertj.core.api.ThrowableAssert.ThrowingCallable step) {
+        T e = catchThrowableOfType(type, step);
         assertThat(e).as("expected %s", type.getSimpleName()).isNotNull();
         return e;
     }
@@ -175,7 +176,7 @@ class CrmDispatcherTest {
     // map
 
     @Test
-    void mapEvaluatesTheDestinationMappingOverTheLead() {
+    void mapEvaluatesTheDestinationMappingOverTheLead() throws Exception {
         Exchange exchange = exchange("hubspot-main");
 
         dispatcher.map(exchange);
@@ -185,7 +186,7 @@ class CrmDispatcherTest {
     }
 
     @Test
-    void aMappingErrorIsPermanentAndNamesTheExpression() {
+    void aMappingErrorIsPermanentAndNamesTheExpression() throws Exception {
         PermanentDeliveryException e = thrown(PermanentDeliveryException.class,
                 () -> dispatcher.map(exchange("hubspot-strict")));
 
@@ -199,7 +200,7 @@ class CrmDispatcherTest {
     // deliver: success
 
     @Test
-    void deliverHandsTheConnectorTheMappedLead() {
+    void deliverHandsTheConnectorTheMappedLead() throws Exception {
         dispatcher.deliver(exchange("hubspot-main"));
 
         assertThat(hubspot.requests).singleElement().satisfies(request -> {
@@ -215,7 +216,7 @@ class CrmDispatcherTest {
     }
 
     @Test
-    void deliverRecordsTheAttemptAndReturnsTheResult() {
+    void deliverRecordsTheAttemptAndReturnsTheResult() throws Exception {
         Exchange exchange = exchange("hubspot-main");
 
         DeliveryResult result = dispatcher.deliver(exchange);
@@ -229,7 +230,7 @@ class CrmDispatcherTest {
     }
 
     @Test
-    void deliverStoresTheCrmIdSoTheNextDeliveryKnowsTheRecord() {
+    void deliverStoresTheCrmIdSoTheNextDeliveryKnowsTheRecord() throws Exception {
         dispatcher.deliver(exchange("hubspot-main"));
         hubspot.answer = r -> new DeliveryResult(Outcome.UPDATED, r.knownRecordId());
 
@@ -241,7 +242,7 @@ class CrmDispatcherTest {
     }
 
     @Test
-    void theKnownRecordIdFollowsTheDestinationsMatchFieldOrder() {
+    void theKnownRecordIdFollowsTheDestinationsMatchFieldOrder() throws Exception {
         String byPhone = contacts.upsert("acme", "+14045550000", null, null, null).contactId();
         contacts.rememberRecordId(byPhone, "hubspot-main", "by-phone");
         contacts.rememberRecordId(contactId, "hubspot-main", "by-email");
@@ -257,7 +258,7 @@ class CrmDispatcherTest {
     }
 
     @Test
-    void aDryRunWithoutRecordIdRemembersNothing() {
+    void aDryRunWithoutRecordIdRemembersNothing() throws Exception {
         hubspot.answer = r -> new DeliveryResult(Outcome.DRY_RUN, null);
 
         dispatcher.deliver(exchange("hubspot-main"));
@@ -268,7 +269,7 @@ class CrmDispatcherTest {
     }
 
     @Test
-    void theAttemptNumberFollowsCamelsRedeliveryCounter() {
+    void theAttemptNumberFollowsCamelsRedeliveryCounter() throws Exception {
         Exchange exchange = exchange("hubspot-main");
         exchange.getIn().setHeader(Exchange.REDELIVERY_COUNTER, 2);
 
@@ -281,7 +282,7 @@ class CrmDispatcherTest {
     // deliver: failures
 
     @Test
-    void aPermanentFailureIsRecordedAndRethrown() {
+    void aPermanentFailureIsRecordedAndRethrown() throws Exception {
         PermanentDeliveryException failure = new PermanentDeliveryException("HubSpot answered 400 VALIDATION_ERROR", 400,
                 "{\"category\":\"VALIDATION_ERROR\"}", null);
         hubspot.answer = r -> {
@@ -301,7 +302,7 @@ class CrmDispatcherTest {
     }
 
     @Test
-    void aTransientFailureSetsTheRedeliveryDelayToTheCrmsRetryAfter() {
+    void aTransientFailureSetsTheRedeliveryDelayToTheCrmsRetryAfter() throws Exception {
         hubspot.answer = r -> {
             throw new TransientDeliveryException("HubSpot answered 429", 429, "{}", Duration.ofMillis(1500), null);
         };
@@ -316,7 +317,7 @@ class CrmDispatcherTest {
     }
 
     @Test
-    void aRetryAfterLongerThanTheMaximumDelayIsCapped() {
+    void aRetryAfterLongerThanTheMaximumDelayIsCapped() throws Exception {
         hubspot.answer = r -> {
             throw new TransientDeliveryException("HubSpot answered 429", 429, "{}", Duration.ofMinutes(10), null);
         };
@@ -328,7 +329,7 @@ class CrmDispatcherTest {
     }
 
     @Test
-    void aTransientFailureWithoutRetryAfterLeavesTheBackoffToCamel() {
+    void aTransientFailureWithoutRetryAfterLeavesTheBackoffToCamel() throws Exception {
         hubspot.answer = r -> {
             throw new TransientDeliveryException("connection refused", 0, null, null, new java.net.ConnectException());
         };
@@ -344,7 +345,7 @@ class CrmDispatcherTest {
     }
 
     @Test
-    void aDestinationTypeWithoutConnectorIsPermanent() {
+    void aDestinationTypeWithoutConnectorIsPermanent() throws Exception {
         CrmDispatcher withoutHubSpot = dispatcher(List.of(new FakeConnector("perfex")));
 
         PermanentDeliveryException e = thrown(PermanentDeliveryException.class,

@@ -52,7 +52,8 @@ class OperationsEndpointsTest extends HubIntegrationTest {
                     .contains("leadhub_delivery_duration_seconds_count{destination=\"hubspot-main\",tenant=\"acme\"}")
                     .contains("leadhub_consumer_lag_records{group=\"leadhub-dispatch-acme-hubspot-main\"")
                     .contains("leadhub_tenant_file_errors")
-                    .contains("camel_exchanges_total");
+                    .contains("camel_exchanges_total")
+                    .contains("resilience4j_circuitbreaker_state{name=\"acme/hubspot-main\",state=\"closed\"}");
         });
         // every LeadHub metric the Grafana dashboard and the alert rules query is exported
         String metrics = get("/actuator/prometheus");
