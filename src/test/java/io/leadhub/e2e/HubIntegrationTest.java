@@ -53,10 +53,18 @@ public abstract class HubIntegrationTest {
     protected static final String ACME_HUBSPOT_TOKEN = "pat-na1-acme-test-token";
     protected static final String GLOBEX_CALLRAIL_KEY = "globex-callrail-test-key";
     protected static final WireMockServer HUBSPOT = new WireMockServer(options().dynamicPort());
+    /** Twilio REST API stub (click-to-call), tenant initech's {@code sources.twilio.api_base_url}. */
+    protected static final WireMockServer TWILIO = new WireMockServer(options().dynamicPort());
+    protected static final String INITECH_TWILIO_ACCOUNT_SID = "AC0123456789abcdef0123456789abcdef";
+    protected static final String INITECH_TWILIO_AUTH_TOKEN = "initech-twilio-test-auth-token";
+    protected static final String INITECH_CLICK_TO_CALL_TOKEN = "initech-click-to-call-test-token";
+    protected static final String INITECH_HUBSPOT_TOKEN = "pat-na1-initech-test-token";
+    protected static final String UMBRELLA_TWILIO_AUTH_TOKEN = "umbrella-twilio-test-auth-token";
     protected static final Path DATA_DIR;
 
     static {
         HUBSPOT.start();
+        TWILIO.start();
         try {
             DATA_DIR = Files.createTempDirectory("leadhub-it-");
         } catch (IOException e) {
@@ -67,6 +75,12 @@ public abstract class HubIntegrationTest {
         System.setProperty("ACME_CALLRAIL_KEY", ACME_CALLRAIL_KEY);
         System.setProperty("ACME_HUBSPOT_TOKEN", ACME_HUBSPOT_TOKEN);
         System.setProperty("GLOBEX_CALLRAIL_KEY", GLOBEX_CALLRAIL_KEY);
+        System.setProperty("TWILIO_STUB_URL", TWILIO.baseUrl());
+        System.setProperty("INITECH_TWILIO_ACCOUNT_SID", INITECH_TWILIO_ACCOUNT_SID);
+        System.setProperty("INITECH_TWILIO_AUTH_TOKEN", INITECH_TWILIO_AUTH_TOKEN);
+        System.setProperty("INITECH_CLICK_TO_CALL_TOKEN", INITECH_CLICK_TO_CALL_TOKEN);
+        System.setProperty("INITECH_HUBSPOT_TOKEN", INITECH_HUBSPOT_TOKEN);
+        System.setProperty("UMBRELLA_TWILIO_AUTH_TOKEN", UMBRELLA_TWILIO_AUTH_TOKEN);
         String url = System.getProperty("leadhub.test.datasource-url", "");
         if (!url.isBlank()) {
             System.setProperty("spring.datasource.url", url);
