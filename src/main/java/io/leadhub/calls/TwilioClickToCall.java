@@ -87,7 +87,7 @@ public class TwilioClickToCall {
     }
 
     /**
-     * Step {@code resolve-tenant}: the path's tenant must exist and have click-to-call enabled
+     * Step {@code click-to-call-resolve-tenant}: the path's tenant must exist and have click-to-call enabled
      * ({@code sources.twilio.click_to_call.api_token}).
      *
      * @param exchange header {@code tenant}; afterwards property {@value #TENANT}
@@ -107,7 +107,7 @@ public class TwilioClickToCall {
     }
 
     /**
-     * Step {@code authorize}: {@code Authorization: Bearer <token>}, compared in constant time.
+     * Step {@code click-to-call-authorize}: {@code Authorization: Bearer <token>}, compared in constant time.
      *
      * @param exchange property {@value #TENANT}, the request
      * @throws ApiProblemException 401 naming {@code Authorization}
@@ -128,7 +128,7 @@ public class TwilioClickToCall {
     }
 
     /**
-     * Step {@code start-call}: validates the body and creates the call.
+     * Step {@code click-to-call-start-call}: validates the body and creates the call.
      *
      * @param exchange property {@value #TENANT}, JSON body; afterwards 201 with the JSON answer
      * @throws ApiProblemException 400 / 415 / 502 as described on the class

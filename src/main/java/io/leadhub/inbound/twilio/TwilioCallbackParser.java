@@ -25,7 +25,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Turns a verified Twilio status, recording-status or transcription callback into an {@link InboundEvent} (steps
- * {@code check-callback}, {@code parse-payload} and {@code answer-no-content} of {@code inbound-twilio-callback}).
+ * {@code twilio-check-callback}, {@code twilio-parse-payload} and {@code twilio-answer-no-content} of {@code inbound-twilio-callback}).
  *
  * <p>Parameters (twilio.com/docs/usage/webhooks/voice-webhooks, /docs/voice/twiml/record, /docs/voice/api/call-resource
  * "StatusCallback"): every callback has {@code CallSid}, {@code AccountSid}; status callbacks the standard voice
@@ -90,7 +90,7 @@ public class TwilioCallbackParser {
     }
 
     /**
-     * Step {@code check-callback}: the path's {@code callback} must be a journaled callback.
+     * Step {@code twilio-check-callback}: the path's {@code callback} must be a journaled callback.
      *
      * @param exchange header {@code callback} from the path
      * @throws WebhookRejectedException 404 naming {@code callback} otherwise
@@ -104,7 +104,7 @@ public class TwilioCallbackParser {
     }
 
     /**
-     * Step {@code parse-payload}.
+     * Step {@code twilio-parse-payload}.
      *
      * @param exchange verified exchange; afterwards body = the {@link InboundEvent}
      * @throws WebhookRejectedException 400 naming the field, as {@link #parse}
@@ -240,7 +240,7 @@ public class TwilioCallbackParser {
     }
 
     /**
-     * Step {@code answer-no-content}: 204 with header {@value #EVENT_ID_HEADER} (Twilio ignores the body of these
+     * Step {@code twilio-answer-no-content}: 204 with header {@value #EVENT_ID_HEADER} (Twilio ignores the body of these
      * callbacks).
      *
      * @param exchange property {@value InboundJournal#EVENT_ID}

@@ -58,6 +58,7 @@ public class TwilioFormBodyGuard extends OncePerRequestFilter {
         byte[] body = request.getInputStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
         if (!TwilioForm.isWellFormed(body)) {
             response.setStatus(400);
+            response.setCharacterEncoding(StandardCharsets.UTF_8.name());
             response.setContentType("application/problem+json");
             response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"Invalid webhook payload\",\"status\":400,"
                     + "\"detail\":\"body is not valid application/x-www-form-urlencoded (name=value pairs joined by &, "

@@ -67,7 +67,7 @@ public class TwilioVoiceResponder {
     }
 
     /**
-     * Step {@code answer-twiml}.
+     * Step {@code twilio-voice-answer-twiml}.
      *
      * @param exchange verified exchange (properties {@value WebhookTenantResolver#TENANT_CONFIG},
      *                 {@value TwilioSignatureVerifier#PUBLIC_BASE}); afterwards the TwiML answer
