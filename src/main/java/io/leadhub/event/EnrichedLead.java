@@ -1,5 +1,6 @@
 package io.leadhub.event;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +9,9 @@ import java.util.Map;
  * A lead after enrichment, as published on {@code leads.enriched.<tenant>} (JSON) and consumed by every
  * {@code crm-dispatch-<tenant>-<destination>} route. Its three maps are the CEL variables of the tenant's
  * mappings; every documented key is present (null when unknown).
+ *
+ * <p>The three maps keep their null-valued keys in JSON ({@code content = ALWAYS}), although the application's
+ * mapper omits nulls: reading a missing key in a tenant's expression is a CEL error.
  *
  * @param eventId         LeadHub event id (UUID string) of the inbound webhook
  * @param tenant          tenant id
@@ -31,9 +35,9 @@ public record EnrichedLead(
         String providerEventId,
         Instant receivedAt,
         Instant enrichedAt,
-        Map<String, Object> lead,
-        Map<String, Object> call,
-        Map<String, Object> ai,
+        @JsonInclude(content = JsonInclude.Include.ALWAYS) Map<String, Object> lead,
+        @JsonInclude(content = JsonInclude.Include.ALWAYS) Map<String, Object> call,
+        @JsonInclude(content = JsonInclude.Include.ALWAYS) Map<String, Object> ai,
         List<String> analysisReasons) {
 
     /** @return the lead's E.164 phone, or null */
