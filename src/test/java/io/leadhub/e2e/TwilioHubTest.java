@@ -22,6 +22,9 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -100,7 +103,7 @@ abstract class TwilioHubTest extends HubIntegrationTest {
     protected HttpResponse<String> postInitech(String pathAndQuery, Map<String, String> params) {
         String signature = TwilioTestSigner.sign(INITECH_TWILIO_AUTH_TOKEN,
                 INITECH_BASE + "/webhooks/twilio/initech/" + pathAndQuery, params);
-        return post("/webhooks/twilio/initech/" + pathAndQuery, TwilioTestSigner.form(params), FORM,
+        return postHub("/webhooks/twilio/initech/" + pathAndQuery, TwilioTestSigner.form(params), FORM,
                 Map.of("X-Twilio-Signature", signature));
     }
 
@@ -111,7 +114,7 @@ abstract class TwilioHubTest extends HubIntegrationTest {
      * @param headers      further headers
      * @return the response
      */
-    protected HttpResponse<String> post(String pathAndQuery, String body, String contentType, Map<String, String> headers) {
+    protected HttpResponse<String> postHub(String pathAndQuery, String body, String contentType, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + pathAndQuery))
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         if (contentType != null) {
@@ -169,5 +172,18 @@ abstract class TwilioHubTest extends HubIntegrationTest {
             });
         }
         return found.get();
+    }
+
+    /** Waits until the enrich stage has committed everything journaled so far (so a duplicate has been skipped). */
+    protected void awaitEnrichCaughtUp() {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.servers()))) {
+                long committed = admin.listConsumerGroupOffsets("leadhub-enrich").partitionsToOffsetAndMetadata()
+                        .get(10, TimeUnit.SECONDS).entrySet().stream()
+                        .filter(e -> e.getKey().topic().equals("leads.inbound") && e.getValue() != null)
+                        .mapToLong(e -> e.getValue().offset()).sum();
+                return committed == endOffsets("leads.inbound");
+            }
+        });
     }
 }

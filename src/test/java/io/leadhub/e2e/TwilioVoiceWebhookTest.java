@@ -40,7 +40,7 @@ class TwilioVoiceWebhookTest extends TwilioHubTest {
         Properties signed = signedFixtures();
         long before = endOffsets("leads.inbound");
 
-        HttpResponse<String> response = post("/webhooks/twilio/initech/voice",
+        HttpResponse<String> response = postHub("/webhooks/twilio/initech/voice",
                 Files.readString(Path.of("src/test/resources/twilio/voice-incoming.form")), FORM,
                 Map.of("X-Twilio-Signature", signed.getProperty("voice-incoming.signature")));
 
@@ -67,7 +67,7 @@ class TwilioVoiceWebhookTest extends TwilioHubTest {
     void agentNotAnsweringLeadsToVoicemailWithTranscriptionPointingBackAtTheHub() throws Exception {
         Properties signed = signedFixtures();
 
-        HttpResponse<String> response = post("/webhooks/twilio/initech/voice?step=dial-complete",
+        HttpResponse<String> response = postHub("/webhooks/twilio/initech/voice?step=dial-complete",
                 Files.readString(Path.of("src/test/resources/twilio/voice-dial-complete.form")), FORM,
                 Map.of("X-Twilio-Signature", signed.getProperty("voice-dial-complete.signature")));
 
@@ -104,7 +104,7 @@ class TwilioVoiceWebhookTest extends TwilioHubTest {
         Map<String, String> params = fixture("voice-incoming", newSid("CA"), "+14045550177");
         String url = "https://voice.umbrella.test/webhooks/twilio/umbrella/voice";
 
-        HttpResponse<String> response = post("/webhooks/twilio/umbrella/voice", TwilioTestSigner.form(params), FORM,
+        HttpResponse<String> response = postHub("/webhooks/twilio/umbrella/voice", TwilioTestSigner.form(params), FORM,
                 Map.of("X-Twilio-Signature", TwilioTestSigner.sign(UMBRELLA_TWILIO_AUTH_TOKEN, url, params),
                         "X-Forwarded-Proto", "https", "X-Forwarded-Host", "voice.umbrella.test"));
 
@@ -119,7 +119,7 @@ class TwilioVoiceWebhookTest extends TwilioHubTest {
     void voiceWebhookWithBadSignatureIs401() {
         Map<String, String> params = fixture("voice-incoming", newSid("CA"), uniquePhone());
 
-        HttpResponse<String> response = post("/webhooks/twilio/initech/voice", TwilioTestSigner.form(params), FORM,
+        HttpResponse<String> response = postHub("/webhooks/twilio/initech/voice", TwilioTestSigner.form(params), FORM,
                 Map.of("X-Twilio-Signature", TwilioTestSigner.sign("wrong", INITECH_BASE + "/webhooks/twilio/initech/voice", params)));
 
         assertThat(response.statusCode()).isEqualTo(401);

@@ -23,7 +23,7 @@ class TwilioWebhookTest extends TwilioHubTest {
         String body = Files.readString(Path.of("src/test/resources/twilio/status-outbound-initiated.form"));
         long before = endOffsets("leads.inbound");
 
-        HttpResponse<String> response = post("/webhooks/twilio/initech/status", body, FORM,
+        HttpResponse<String> response = postHub("/webhooks/twilio/initech/status", body, FORM,
                 Map.of("X-Twilio-Signature", signed.getProperty("status-outbound-initiated.signature")));
 
         assertThat(response.statusCode()).isEqualTo(204);
@@ -47,7 +47,7 @@ class TwilioWebhookTest extends TwilioHubTest {
         String body = TwilioTestSigner.form(params);
         assertThat(body).contains("%2B", "+", "%C3%89", "%26", "%3D", "%25");
 
-        HttpResponse<String> response = post("/webhooks/twilio/initech/status", body, FORM + "; charset=utf-8",
+        HttpResponse<String> response = postHub("/webhooks/twilio/initech/status", body, FORM + "; charset=utf-8",
                 Map.of("X-Twilio-Signature", TwilioTestSigner.sign(INITECH_TWILIO_AUTH_TOKEN,
                         INITECH_BASE + "/webhooks/twilio/initech/status", params)));
 
@@ -66,11 +66,11 @@ class TwilioWebhookTest extends TwilioHubTest {
         Map<String, String> params = fixture("status-completed", newSid("CA"), uniquePhone());
         long before = endOffsets("leads.inbound");
 
-        HttpResponse<String> wrong = post("/webhooks/twilio/initech/status", TwilioTestSigner.form(params), FORM,
+        HttpResponse<String> wrong = postHub("/webhooks/twilio/initech/status", TwilioTestSigner.form(params), FORM,
                 Map.of("X-Twilio-Signature", TwilioTestSigner.sign("not-the-token", INITECH_BASE
                         + "/webhooks/twilio/initech/status", params)));
-        HttpResponse<String> missing = post("/webhooks/twilio/initech/status", TwilioTestSigner.form(params), FORM, Map.of());
-        HttpResponse<String> otherUrl = post("/webhooks/twilio/initech/status", TwilioTestSigner.form(params), FORM,
+        HttpResponse<String> missing = postHub("/webhooks/twilio/initech/status", TwilioTestSigner.form(params), FORM, Map.of());
+        HttpResponse<String> otherUrl = postHub("/webhooks/twilio/initech/status", TwilioTestSigner.form(params), FORM,
                 Map.of("X-Twilio-Signature", TwilioTestSigner.sign(INITECH_TWILIO_AUTH_TOKEN,
                         "http://localhost:" + port + "/webhooks/twilio/initech/status", params)));
 
@@ -117,7 +117,7 @@ class TwilioWebhookTest extends TwilioHubTest {
 
     @Test
     void malformedFormBodyIs400NamingTheBody() {
-        HttpResponse<String> response = post("/webhooks/twilio/initech/status", "CallSid&%zz", FORM,
+        HttpResponse<String> response = postHub("/webhooks/twilio/initech/status", "CallSid&%zz", FORM,
                 Map.of("X-Twilio-Signature", "AAAA"));
 
         assertThat(response.statusCode()).isEqualTo(400);
@@ -142,7 +142,7 @@ class TwilioWebhookTest extends TwilioHubTest {
         String body = "CallSid is " + newSid("CA");
         String url = INITECH_BASE + "/webhooks/twilio/initech/status?bodySHA256=" + TwilioTestSigner.bodySha256(body);
 
-        HttpResponse<String> response = post("/webhooks/twilio/initech/status?bodySHA256="
+        HttpResponse<String> response = postHub("/webhooks/twilio/initech/status?bodySHA256="
                 + TwilioTestSigner.bodySha256(body), body, "text/plain",
                 Map.of("X-Twilio-Signature", TwilioTestSigner.sign(INITECH_TWILIO_AUTH_TOKEN, url, null)));
 
@@ -158,7 +158,7 @@ class TwilioWebhookTest extends TwilioHubTest {
                 + "\"From\":\"" + phone + "\",\"To\":\"+15125550100\"}";
         String query = "bodySHA256=" + TwilioTestSigner.bodySha256(body);
 
-        HttpResponse<String> response = post("/webhooks/twilio/initech/status?" + query, body, "application/json",
+        HttpResponse<String> response = postHub("/webhooks/twilio/initech/status?" + query, body, "application/json",
                 Map.of("X-Twilio-Signature", TwilioTestSigner.sign(INITECH_TWILIO_AUTH_TOKEN,
                         INITECH_BASE + "/webhooks/twilio/initech/status?" + query, null)));
 
@@ -173,8 +173,8 @@ class TwilioWebhookTest extends TwilioHubTest {
         Map<String, String> params = fixture("status-completed", newSid("CA"), uniquePhone());
         String form = TwilioTestSigner.form(params);
 
-        HttpResponse<String> tenant = post("/webhooks/twilio/nobody/status", form, FORM, Map.of("X-Twilio-Signature", "x"));
-        HttpResponse<String> callRailOnly = post("/webhooks/twilio/acme/status", form, FORM, Map.of("X-Twilio-Signature", "x"));
+        HttpResponse<String> tenant = postHub("/webhooks/twilio/nobody/status", form, FORM, Map.of("X-Twilio-Signature", "x"));
+        HttpResponse<String> callRailOnly = postHub("/webhooks/twilio/acme/status", form, FORM, Map.of("X-Twilio-Signature", "x"));
         HttpResponse<String> callback = postInitech("sms", params);
 
         assertThat(tenant.statusCode()).isEqualTo(404);
@@ -190,7 +190,7 @@ class TwilioWebhookTest extends TwilioHubTest {
         String signature = TwilioTestSigner.sign(UMBRELLA_TWILIO_AUTH_TOKEN,
                 "https://leads.umbrella.test/webhooks/twilio/umbrella/status?source=pstn", params);
 
-        HttpResponse<String> response = post("/webhooks/twilio/umbrella/status?source=pstn",
+        HttpResponse<String> response = postHub("/webhooks/twilio/umbrella/status?source=pstn",
                 TwilioTestSigner.form(params), FORM, Map.of("X-Twilio-Signature", signature,
                         "X-Forwarded-Proto", "https", "X-Forwarded-Host", "leads.umbrella.test"));
 
@@ -203,7 +203,7 @@ class TwilioWebhookTest extends TwilioHubTest {
         String signature = TwilioTestSigner.sign(UMBRELLA_TWILIO_AUTH_TOKEN,
                 "http://localhost:" + port + "/webhooks/twilio/umbrella/status", params);
 
-        HttpResponse<String> response = post("/webhooks/twilio/umbrella/status", TwilioTestSigner.form(params), FORM,
+        HttpResponse<String> response = postHub("/webhooks/twilio/umbrella/status", TwilioTestSigner.form(params), FORM,
                 Map.of("X-Twilio-Signature", signature));
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(204);
