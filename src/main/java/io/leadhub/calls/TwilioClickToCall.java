@@ -1,5 +1,6 @@
 package io.leadhub.calls;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.twilio.exception.ApiException;
@@ -208,7 +209,8 @@ public class TwilioClickToCall {
      * @param lead   the called number
      * @param e      twilio-java's error: {@code getStatusCode()} null when Twilio was not reached
      * @return 400 naming {@code lead_phone} for Twilio's validation errors about the called number, else 502; both
-     *         with Twilio's {@code twilio_code}, {@code twilio_status} and {@code more_info} when known
+     *         with Twilio's {@code twilio_code}, {@code twilio_status} and {@code more_info} when known (twilio-java
+     *         reports an error answer without a JSON body, and a broken connection, without a status)
      */
     static ApiProblemException problem(TenantConfig tenant, String lead, ApiException e) {
         Integer status = e.getStatusCode();
@@ -231,8 +233,9 @@ public class TwilioClickToCall {
                     "lead_phone", extensions);
         }
         String field = code != null && FROM_ERRORS.contains(code) ? "sources.twilio.caller_id" : null;
-        String detail = status == null ? "Twilio could not be reached: " + message
-                : "Twilio answered " + status + ": " + message;
+        String detail = status != null ? "Twilio answered " + status + ": " + message
+                : e.getCause() instanceof JsonProcessingException ? "Twilio answered without a readable error body"
+                : "Twilio could not be reached: " + message;
         return new ApiProblemException(502, "Twilio error", detail, field, extensions);
     }
 
