@@ -76,4 +76,16 @@ class TwilioTenantSettingsTest {
                     "placeholder").doesNotContain("abc123", "also-literal");
         });
     }
+
+    @Test
+    void theDemoTenantReceivesTwilioWithItsDevelopmentToken() {
+        TenantConfig demo = new TenantFileLoader(Map.of("DEMO_CALLRAIL_SIGNING_KEY", "k",
+                "DEMO_TWILIO_AUTH_TOKEN", "demo-twilio-auth-token")::get, "US", Clock.systemUTC(), null)
+                .load(Path.of("mappings/demo.yaml"));
+
+        TwilioSettings s = TwilioSettings.of(demo);
+        assertThat(s.authToken().reveal()).isEqualTo("demo-twilio-auth-token");
+        assertThat(s.agentNumber()).isEqualTo("+15125550123");
+        assertThat(s.voice().record()).isEqualTo("record-from-answer-dual");
+    }
 }
