@@ -88,4 +88,19 @@ class TwilioTenantSettingsTest {
         assertThat(s.agentNumber()).isEqualTo("+15125550123");
         assertThat(s.voice().record()).isEqualTo("record-from-answer-dual");
     }
+
+    @Test
+    void theTwilioExampleOfTheTenantFileDocsLoads(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        String docs = java.nio.file.Files.readString(Path.of("docs/tenant-file.md"));
+        int start = docs.indexOf("```yaml\ntenant: acme-voice\n") + "```yaml\n".length();
+        Path file = dir.resolve("acme-voice.yaml");
+        java.nio.file.Files.writeString(file, docs.substring(start, docs.indexOf("```", start)));
+
+        TwilioSettings s = TwilioSettings.of(new TenantFileLoader(Map.of("ACME_TWILIO_AUTH_TOKEN", "a",
+                "ACME_TWILIO_ACCOUNT_SID", "AC0123456789abcdef0123456789abcdef", "ACME_CLICK_TO_CALL_TOKEN", "c")::get,
+                "US", Clock.systemUTC(), null).load(file));
+
+        assertThat(s.voice().record()).isEqualTo("record-from-answer-dual");
+        assertThat(s.clickToCallToken().reveal()).isEqualTo("c");
+    }
 }
