@@ -151,8 +151,10 @@ public class TwilioCallbackParser {
                 providerEventId = "status:" + callSid + ":" + status;
                 Long duration = seconds(params, "CallDuration");
                 call.put("duration_seconds", duration);
+                // Twilio itself answers every inbound call (with the hub's TwiML), so for those "completed" does
+                // not tell whether a person picked up; a call the hub placed is answered by the lead
                 call.put("answered", switch (status) {
-                    case "in-progress", "completed" -> Boolean.TRUE;
+                    case "in-progress", "completed" -> outboundApi ? Boolean.TRUE : null;
                     case "busy", "failed", "no-answer", "canceled" -> Boolean.FALSE;
                     default -> null;
                 });

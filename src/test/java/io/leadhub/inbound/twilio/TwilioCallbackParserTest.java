@@ -43,7 +43,7 @@ class TwilioCallbackParserTest {
     }
 
     @Test
-    void inboundCompletedCallIsCallCompletedOfTheCallerWithDurationAndStart() {
+    void inboundCompletedCallIsCallCompletedOfTheCallerWithDurationAndStartAnsweredUnknown() {
         InboundEvent event = parser.parse(tenant(), "status", params("CallSid", CALL, "CallStatus", "completed",
                 "Direction", "inbound", "From", "+14045558514", "To", "+15125550100", "CallDuration", "68",
                 "CallerName", "GONZALEZ MARIA", "FromCity", "MARIETTA", "FromState", "GA", "FromCountry", "US",
@@ -62,7 +62,7 @@ class TwilioCallbackParserTest {
                 .containsEntry("email", null);
         assertThat(event.call()).containsEntry("id", CALL).containsEntry("event_type", "call_completed")
                 .containsEntry("direction", "inbound").containsEntry("duration_seconds", 68L)
-                .containsEntry("answered", true).containsEntry("start_time", "2026-11-20T15:04:11Z")
+                .containsEntry("answered", null).containsEntry("start_time", "2026-11-20T15:04:11Z")
                 .containsEntry("tracking_phone_number", "+15125550100").containsEntry("source_name", "Twilio")
                 .containsEntry("recording_url", null).containsEntry("transcription", null)
                 .containsEntry("account_sid", "AC0123456789abcdef0123456789abcdef")
