@@ -10,6 +10,9 @@ import java.util.Map;
  * {@code crm-dispatch-<tenant>-<destination>} route. Its three maps are the CEL variables of the tenant's
  * mappings; every documented key is present (null when unknown).
  *
+ * <p>The three maps keep their null-valued keys in JSON ({@code content = ALWAYS}), although the application's
+ * mapper omits nulls: reading a missing key in a tenant's expression is a CEL error.
+ *
  * @param eventId         LeadHub event id (UUID string) of the inbound webhook
  * @param tenant          tenant id
  * @param source          source name, e.g. {@code callrail}

@@ -8,6 +8,10 @@ import java.util.Map;
  * A verified webhook in canonical form, as journaled on the {@code leads.inbound} topic (JSON) by every
  * {@code inbound-<source>-webhook} route and read by {@code lead-enrich}.
  *
+ * <p>The {@code lead} and {@code call} maps keep their null-valued keys in JSON ({@code content = ALWAYS}), although
+ * the application's mapper omits nulls ({@code spring.jackson.default-property-inclusion: non_null}): expressions
+ * read every documented key, and reading a missing key is a CEL error.
+ *
  * @param eventId         LeadHub's id for this delivery (UUID string), returned to the caller as {@code eventId}
  * @param tenant          tenant id from the webhook path
  * @param source          source name: {@code callrail}, ...

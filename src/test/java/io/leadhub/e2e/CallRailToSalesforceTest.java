@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A CallRail call becomes a Salesforce Lead with a follow-up Task, end to end: a signed webhook into the running
  * hub, Kafka, the database, and camel-salesforce logging in with the JWT bearer flow to a WireMock org (tenant
- * {@code initech}, it-mappings/initech.yaml).
+ * {@code initrode}, it-mappings/initrode.yaml).
  */
 class CallRailToSalesforceTest extends HubIntegrationTest {
 
@@ -54,7 +54,7 @@ class CallRailToSalesforceTest extends HubIntegrationTest {
         LocalDate dueBefore = LocalDate.now(ZoneId.of("America/New_York")).plusDays(2);
         String body = postCallBody(phone);
 
-        HttpResponse<String> response = postCallRail("initech", body, sign(INITECH_CALLRAIL_KEY, body),
+        HttpResponse<String> response = postCallRail("initrode", body, sign(INITRODE_CALLRAIL_KEY, body),
                 "application/json");
 
         assertThat(response.statusCode()).isEqualTo(202);
@@ -74,11 +74,11 @@ class CallRailToSalesforceTest extends HubIntegrationTest {
         assertThat(form).containsEntry("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer");
         String jwt = form.get("assertion");
         JsonNode claims = new ObjectMapper().readTree(JwtTestKeys.decodePart(jwt, 1));
-        assertThat(claims.path("iss").asText()).isEqualTo("3MVG9initech.test.consumer.key");
-        assertThat(claims.path("sub").asText()).isEqualTo("integration@initech.test");
+        assertThat(claims.path("iss").asText()).isEqualTo("3MVG9initrode.test.consumer.key");
+        assertThat(claims.path("sub").asText()).isEqualTo("integration@initrode.test");
         assertThat(claims.path("aud").asText()).isEqualTo(SALESFORCE.baseUrl());
-        assertThat(JwtTestKeys.verifiesRs256(jwt, JwtTestKeys.publicKey(INITECH_SF_KEYSTORE,
-                INITECH_SF_KEYSTORE_PASSWORD))).isTrue();
+        assertThat(JwtTestKeys.verifiesRs256(jwt, JwtTestKeys.publicKey(INITRODE_SF_KEYSTORE,
+                INITRODE_SF_KEYSTORE_PASSWORD))).isTrue();
 
         // one allOrNone composite: upsert by the external id, read back its Id, the Task on that Lead
         String lead = "/services/data/v56.0/sobjects/Lead/LeadHub_Phone__c/" + encodedPhone;
@@ -108,7 +108,7 @@ class CallRailToSalesforceTest extends HubIntegrationTest {
         // the contact index remembers the Lead id for the next call from this phone
         assertThat(jdbc.queryForObject("""
                 SELECT x.crm_record_id FROM contact_crm_ids x JOIN contacts c ON c.id = x.contact_id
-                WHERE c.tenant = 'initech' AND c.phone_e164 = ? AND x.destination_id = 'salesforce-main'""",
+                WHERE c.tenant = 'initrode' AND c.phone_e164 = ? AND x.destination_id = 'salesforce-main'""",
                 String.class, phone)).isEqualTo(LEAD_ID);
     }
 }

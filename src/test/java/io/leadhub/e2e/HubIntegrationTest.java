@@ -55,7 +55,7 @@ public abstract class HubIntegrationTest {
     protected static final String ACME_CALLRAIL_KEY = "acme-callrail-test-key";
     protected static final String ACME_HUBSPOT_TOKEN = "pat-na1-acme-test-token";
     protected static final String GLOBEX_CALLRAIL_KEY = "globex-callrail-test-key";
-    /** Secrets of the initech and hooli tenants (it-mappings), the sources beyond CallRail post-call. */
+    /** Secrets of the vandelay and hooli tenants (it-mappings), the sources beyond CallRail post-call. */
     protected static final Map<String, String> SOURCE_SECRETS = Map.of(
             "VANDELAY_CALLRAIL_KEY", "initech-callrail-test-key",
             "VANDELAY_PERFEX_SECRET", "initech-perfex-test-secret",
@@ -66,10 +66,10 @@ public abstract class HubIntegrationTest {
             "HOOLI_LEADPRO_SECRET", "hooli-leadpro-test-secret",
             "HOOLI_ELEVENLABS_SECRET", "hooli-elevenlabs-test-secret");
     protected static final WireMockServer HUBSPOT = new WireMockServer(options().dynamicPort());
-    /** Salesforce org stub of tenant initech: token endpoint and REST API (see it-mappings/initech.yaml). */
+    /** Salesforce org stub of tenant initrode: token endpoint and REST API (see it-mappings/initrode.yaml). */
     protected static final WireMockServer SALESFORCE = new WireMockServer(options().dynamicPort());
-    protected static final String INITECH_CALLRAIL_KEY = "initech-callrail-test-key";
-    protected static final String INITECH_SF_KEYSTORE_PASSWORD = "initech-keystore-test-password";
+    protected static final String INITRODE_CALLRAIL_KEY = "initech-callrail-test-key";
+    protected static final String INITRODE_SF_KEYSTORE_PASSWORD = "initrode-keystore-test-password";
     /** Stub of the REST-style destinations (custom_rest, webhook subscribers, Perfex, LeadPro); one path prefix per tenant. */
     protected static final WireMockServer REST_STUB = new WireMockServer(options().dynamicPort());
     protected static final String E2E_REST_CLIENT_SECRET = "e2e-rest-client-secret";
@@ -77,18 +77,26 @@ public abstract class HubIntegrationTest {
             .encodeToString("leadhub-e2e-webhook-signing-key!".getBytes(StandardCharsets.UTF_8));
     protected static final String E2E_PERFEX_TOKEN = "e2e-perfex-authtoken";
     protected static final String E2E_LEADPRO_TOKEN = "e2e-leadpro-token";
+    /** Twilio REST API stub (click-to-call), tenant initech's {@code sources.twilio.api_base_url}. */
+    protected static final WireMockServer TWILIO = new WireMockServer(options().dynamicPort());
+    protected static final String INITECH_TWILIO_ACCOUNT_SID = "AC0123456789abcdef0123456789abcdef";
+    protected static final String INITECH_TWILIO_AUTH_TOKEN = "initech-twilio-test-auth-token";
+    protected static final String INITECH_CLICK_TO_CALL_TOKEN = "initech-click-to-call-test-token";
+    protected static final String INITECH_HUBSPOT_TOKEN = "pat-na1-initech-test-token";
+    protected static final String UMBRELLA_TWILIO_AUTH_TOKEN = "umbrella-twilio-test-auth-token";
     protected static final Path DATA_DIR;
     /** The tenant files the hub under test reads (a copy of src/test/resources/it-mappings). */
     protected static final Path MAPPINGS_DIR;
     /** Admin credentials of the test profile. */
     protected static final String ADMIN_AUTH = "Basic " + Base64.getEncoder()
             .encodeToString("admin:test-admin-password".getBytes(StandardCharsets.UTF_8));
-    /** Throwaway RSA key of initech's JWT bearer login, made by keytool for this JVM. */
-    protected static final Path INITECH_SF_KEYSTORE;
+    /** Throwaway RSA key of initrode's JWT bearer login, made by keytool for this JVM. */
+    protected static final Path INITRODE_SF_KEYSTORE;
 
     static {
         HUBSPOT.start();
         REST_STUB.start();
+        TWILIO.start();
         try {
             DATA_DIR = Files.createTempDirectory("leadhub-it-");
         } catch (IOException e) {
@@ -113,18 +121,24 @@ public abstract class HubIntegrationTest {
         System.setProperty("ACME_HUBSPOT_TOKEN", ACME_HUBSPOT_TOKEN);
         System.setProperty("GLOBEX_CALLRAIL_KEY", GLOBEX_CALLRAIL_KEY);
         SALESFORCE.start();
-        INITECH_SF_KEYSTORE = JwtTestKeys.createKeystore(DATA_DIR.resolve("initech-salesforce.p12"),
-                INITECH_SF_KEYSTORE_PASSWORD);
+        INITRODE_SF_KEYSTORE = JwtTestKeys.createKeystore(DATA_DIR.resolve("initrode-salesforce.p12"),
+                INITRODE_SF_KEYSTORE_PASSWORD);
         System.setProperty("SALESFORCE_STUB_URL", SALESFORCE.baseUrl());
-        System.setProperty("INITECH_CALLRAIL_KEY", INITECH_CALLRAIL_KEY);
-        System.setProperty("INITECH_SF_KEYSTORE", INITECH_SF_KEYSTORE.toString());
-        System.setProperty("INITECH_SF_KEYSTORE_PASSWORD", INITECH_SF_KEYSTORE_PASSWORD);
+        System.setProperty("INITRODE_CALLRAIL_KEY", INITRODE_CALLRAIL_KEY);
+        System.setProperty("INITRODE_SF_KEYSTORE", INITRODE_SF_KEYSTORE.toString());
+        System.setProperty("INITRODE_SF_KEYSTORE_PASSWORD", INITRODE_SF_KEYSTORE_PASSWORD);
         System.setProperty("REST_STUB_URL", REST_STUB.baseUrl());
         System.setProperty("E2E_REST_CLIENT_SECRET", E2E_REST_CLIENT_SECRET);
         System.setProperty("E2E_WEBHOOK_SECRET", E2E_WEBHOOK_SECRET);
         System.setProperty("E2E_PERFEX_TOKEN", E2E_PERFEX_TOKEN);
         System.setProperty("E2E_LEADPRO_TOKEN", E2E_LEADPRO_TOKEN);
         SOURCE_SECRETS.forEach(System::setProperty);
+        System.setProperty("TWILIO_STUB_URL", TWILIO.baseUrl());
+        System.setProperty("INITECH_TWILIO_ACCOUNT_SID", INITECH_TWILIO_ACCOUNT_SID);
+        System.setProperty("INITECH_TWILIO_AUTH_TOKEN", INITECH_TWILIO_AUTH_TOKEN);
+        System.setProperty("INITECH_CLICK_TO_CALL_TOKEN", INITECH_CLICK_TO_CALL_TOKEN);
+        System.setProperty("INITECH_HUBSPOT_TOKEN", INITECH_HUBSPOT_TOKEN);
+        System.setProperty("UMBRELLA_TWILIO_AUTH_TOKEN", UMBRELLA_TWILIO_AUTH_TOKEN);
         String url = System.getProperty("leadhub.test.datasource-url", "");
         if (!url.isBlank()) {
             System.setProperty("spring.datasource.url", url);
