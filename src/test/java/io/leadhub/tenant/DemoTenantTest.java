@@ -26,7 +26,7 @@ class DemoTenantTest {
 
         TenantConfig demo = TenantFixtures.loader(env).load(Path.of("mappings", "demo.yaml"));
 
-        assertThat(demo.sources()).containsOnlyKeys("callrail", "perfex", "leadpro", "elevenlabs", "form");
+        assertThat(demo.sources()).containsOnlyKeys("callrail", "perfex", "leadpro", "elevenlabs", "form", "twilio");
         assertThat(demo.sourceSecret("callrail", "signing_key").reveal()).isEqualTo("demo-callrail-signing-key");
         assertThat(demo.sourceSecret("perfex", "webhook_secret").reveal()).isEqualTo("demo-perfex-webhook-secret");
         assertThat(demo.sourceSecret("leadpro", "webhook_secret").reveal()).isEqualTo("demo-leadpro-webhook-secret");

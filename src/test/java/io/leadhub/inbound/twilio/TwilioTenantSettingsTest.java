@@ -80,7 +80,9 @@ class TwilioTenantSettingsTest {
     @Test
     void theDemoTenantReceivesTwilioWithItsDevelopmentToken() {
         TenantConfig demo = new TenantFileLoader(Map.of("DEMO_CALLRAIL_SIGNING_KEY", "k",
-                "DEMO_TWILIO_AUTH_TOKEN", "demo-twilio-auth-token")::get, "US", Clock.systemUTC(), null)
+                "DEMO_TWILIO_AUTH_TOKEN", "demo-twilio-auth-token", "DEMO_PERFEX_WEBHOOK_SECRET", "p",
+                "DEMO_LEADPRO_WEBHOOK_SECRET", "l", "DEMO_ELEVENLABS_WEBHOOK_SECRET", "e",
+                "DEMO_FORM_WEBHOOK_SECRET", "f")::get, "US", Clock.systemUTC(), null)
                 .load(Path.of("mappings/demo.yaml"));
 
         TwilioSettings s = TwilioSettings.of(demo);
