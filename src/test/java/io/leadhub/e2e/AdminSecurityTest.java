@@ -109,6 +109,12 @@ class AdminSecurityTest extends HubIntegrationTest {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("\"agent\"").contains("\"status\":200");
+        // the README's example: one attribute of every Camel route
+        HttpResponse<String> routes = get("/actuator/jolokia/read/org.apache.camel:type=routes,*/ExchangesFailed",
+                ADMIN_USER, ADMIN_PASSWORD);
+        assertThat(routes.statusCode()).isEqualTo(200);
+        assertThat(routes.body()).contains("\"status\":200").contains("name=\\\"crm-dispatch-acme-hubspot-main\\\"")
+                .contains("\"ExchangesFailed\"");
     }
 
     @Test
@@ -165,6 +171,28 @@ class AdminSecurityTest extends HubIntegrationTest {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"version\"}")).build());
         assertThat(jolokia.statusCode()).as(jolokia.body()).isEqualTo(200);
         assertThat(jolokia.body()).contains("\"status\":200");
+    }
+
+    @Test
+    void logoutEndsTheHawtioSession() {
+        HttpClient browser = browser();
+        send(browser, HttpRequest.newBuilder(url("/actuator/hawtio")).build());
+        submitLogin(browser, ADMIN_USER, ADMIN_PASSWORD);
+        assertThat(send(browser, HttpRequest.newBuilder(url("/actuator/hawtio/index.html")).build()).statusCode())
+                .isEqualTo(200);
+
+        HttpResponse<String> confirm = send(browser, HttpRequest.newBuilder(url("/logout")).build());
+        assertThat(confirm.statusCode()).isEqualTo(200);
+        Matcher csrf = Pattern.compile("name=\"_csrf\" type=\"hidden\" value=\"([^\"]+)\"").matcher(confirm.body());
+        assertThat(csrf.find()).as(confirm.body()).isTrue();
+        HttpResponse<String> logout = send(browser, HttpRequest.newBuilder(url("/logout"))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "text/html")
+                .POST(HttpRequest.BodyPublishers.ofString("_csrf=" + enc(csrf.group(1)))).build());
+
+        assertThat(logout.statusCode()).isEqualTo(302);
+        assertThat(logout.headers().firstValue("Location")).hasValue(url("/login?logout").toString());
+        assertThat(send(browser, HttpRequest.newBuilder(url("/actuator/hawtio/index.html")).build()).statusCode())
+                .isEqualTo(302);
     }
 
     @Test
