@@ -16,6 +16,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.env.StandardEnvironment;
 
 /**
  * The production-mode password rule as the application sees it at startup: application.yaml, the
@@ -35,6 +36,12 @@ class AdminPasswordStartupTest {
 
     private ApplicationContextRunner hub() {
         return new ApplicationContextRunner()
+                // only application.yaml and the values below: the e2e base class sets JVM system properties
+                // (spring.datasource.url with -Ppostgres) and the machine may have LEADHUB_* variables
+                .withInitializer(context -> {
+                    context.getEnvironment().getPropertySources().remove(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME);
+                    context.getEnvironment().getPropertySources().remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
+                })
                 .withInitializer(new ConfigDataApplicationContextInitializer())
                 .withInitializer(context -> new DataDirDefaults().postProcessEnvironment(context.getEnvironment(), null))
                 .withPropertyValues("leadhub.data-dir=" + dataDir)

@@ -38,20 +38,28 @@ class DeploymentModeTest {
                 .isEqualTo("spring.datasource.url and leadhub.kafka.brokers are set");
     }
 
+    /** @return an environment without JVM system properties and OS variables (the e2e base class sets some) */
+    private static StandardEnvironment isolated() {
+        StandardEnvironment env = new StandardEnvironment();
+        env.getPropertySources().remove(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME);
+        env.getPropertySources().remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
+        return env;
+    }
+
     @Test
     void readsTheEnvironmentAndTellsLeadHubsOwnH2DefaultFromAnOperatorsUrl() {
-        StandardEnvironment embedded = new StandardEnvironment();
+        StandardEnvironment embedded = isolated();
         new DataDirDefaults().postProcessEnvironment(embedded, null);
         assertThat(embedded.getProperty("spring.datasource.url")).startsWith("jdbc:h2:file:");
         assertThat(DeploymentMode.of(embedded).production()).isFalse();
 
-        StandardEnvironment external = new StandardEnvironment();
+        StandardEnvironment external = isolated();
         external.getPropertySources().addFirst(new MapPropertySource("operator",
                 Map.of("spring.datasource.url", "jdbc:postgresql://db:5432/leadhub")));
         new DataDirDefaults().postProcessEnvironment(external, null);
         assertThat(DeploymentMode.of(external)).isEqualTo(new DeploymentMode(true, false));
 
-        StandardEnvironment kafka = new StandardEnvironment();
+        StandardEnvironment kafka = isolated();
         kafka.getPropertySources().addFirst(new MapPropertySource("operator", Map.of("leadhub.kafka.brokers", "kafka:9092")));
         new DataDirDefaults().postProcessEnvironment(kafka, null);
         assertThat(DeploymentMode.of(kafka)).isEqualTo(new DeploymentMode(false, true));
