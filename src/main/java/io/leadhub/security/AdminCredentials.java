@@ -16,7 +16,8 @@ import org.springframework.stereotype.Component;
  * <ul>
  *   <li>a configured password is used as is;</li>
  *   <li>in production mode ({@link DeploymentMode}: external database or Kafka brokers) a missing password stops
- *       startup with {@link AdminPasswordRequiredException};</li>
+ *       startup with {@link AdminPasswordRequiredException} ({@link AdminPasswordCheck} applies the rule before
+ *       any bean is created, so it comes before any Kafka or database error);</li>
  *   <li>in the embedded default a random password is generated and logged once at WARN, the way Spring Boot
  *       logs its "Using generated security password".</li>
  * </ul>
@@ -53,11 +54,10 @@ public class AdminCredentials {
      */
     AdminCredentials(LeadHubProperties.Security security, DeploymentMode mode, Supplier<String> generator) {
         this.username = security.adminUsername();
+        requirePassword(security.adminPassword(), mode);
         if (security.adminPasswordConfigured()) {
             this.password = security.adminPassword();
             this.generated = false;
-        } else if (mode.production()) {
-            throw new AdminPasswordRequiredException(mode);
         } else {
             this.password = generator.get();
             this.generated = true;
@@ -68,6 +68,19 @@ public class AdminCredentials {
                     This generated password is for the embedded default only; set {} (leadhub.security.admin-password) \
                     to choose one. Production mode (an external database or Kafka) refuses to start without it.
                     """, username, password, PASSWORD_ENV);
+        }
+    }
+
+    /**
+     * The production-mode rule: outside the embedded default the password must be configured.
+     *
+     * @param password the configured {@code leadhub.security.admin-password}, or null
+     * @param mode     production mode or embedded default
+     * @throws AdminPasswordRequiredException in production mode when the password is null or blank
+     */
+    public static void requirePassword(String password, DeploymentMode mode) {
+        if ((password == null || password.isBlank()) && mode.production()) {
+            throw new AdminPasswordRequiredException(mode);
         }
     }
 

@@ -13,8 +13,8 @@ public class AdminPasswordFailureAnalyzer extends AbstractFailureAnalyzer<AdminP
     protected FailureAnalysis analyze(Throwable rootFailure, AdminPasswordRequiredException cause) {
         return new FailureAnalysis(cause.getMessage(),
                 "Set the environment variable " + AdminCredentials.PASSWORD_ENV + " (or the property "
-                        + "leadhub.security.admin-password) to the password of the '"
-                        + "leadhub.security.admin-username' account.",
+                        + "leadhub.security.admin-password) to the admin account's password (the user is "
+                        + "leadhub.security.admin-username, default 'admin').",
                 cause);
     }
 }

@@ -1,6 +1,7 @@
 package io.leadhub.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.leadhub.config.DataDirDefaults;
 import io.leadhub.config.LeadHubProperties;
@@ -8,19 +9,26 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.context.logging.LoggingApplicationListener;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.ConfigDataApplicationContextInitializer;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.StandardEnvironment;
 
 /**
  * The production-mode password rule as the application sees it at startup: application.yaml, the
- * {@link DataDirDefaults} environment post-processor, {@link LeadHubProperties} binding and {@link AdminCredentials}.
+ * {@link DataDirDefaults} environment post-processor, {@link LeadHubProperties} binding and {@link AdminCredentials};
+ * and a real {@link SpringApplication} run, where {@link AdminPasswordCheck} stops it before any bean is created
+ * and {@link AdminPasswordFailureAnalyzer} writes the report.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class AdminPasswordStartupTest {
@@ -59,6 +67,38 @@ class AdminPasswordStartupTest {
             FailureAnalysis analysis = new AdminPasswordFailureAnalyzer().analyze(failure);
             assertThat(analysis.getAction()).contains("LEADHUB_SECURITY_ADMIN_PASSWORD");
         });
+    }
+
+    /** Set when the probe bean is created: the password check must come first. */
+    static final AtomicBoolean PROBE_CREATED = new AtomicBoolean();
+
+    @Configuration(proxyBeanMethods = false)
+    static class Probe {
+        @Bean
+        Object probe() {
+            PROBE_CREATED.set(true);
+            return new Object();
+        }
+    }
+
+    @Test
+    void aRealStartupInProductionModeStopsBeforeAnyBeanWithTheFailureReport(CapturedOutput output) {
+        SpringApplication app = new SpringApplication(Probe.class);
+        app.setWebApplicationType(WebApplicationType.NONE);
+        app.setRegisterShutdownHook(false);
+        // keep the logging set up by other tests in this JVM as it is
+        app.setListeners(app.getListeners().stream().filter(l -> !(l instanceof LoggingApplicationListener)).toList());
+        PROBE_CREATED.set(false);
+
+        assertThatThrownBy(() -> app.run("--spring.datasource.url=jdbc:postgresql://db:5432/leadhub",
+                "--leadhub.security.admin-password=", "--leadhub.data-dir=" + dataDir))
+                .isInstanceOf(AdminPasswordRequiredException.class);
+
+        assertThat(PROBE_CREATED).isFalse();
+        assertThat(output).contains("APPLICATION FAILED TO START")
+                .contains("leadhub.security.admin-password (environment variable LEADHUB_SECURITY_ADMIN_PASSWORD) is "
+                        + "required in production mode (spring.datasource.url is set)")
+                .contains("Set the environment variable LEADHUB_SECURITY_ADMIN_PASSWORD");
     }
 
     @Test
