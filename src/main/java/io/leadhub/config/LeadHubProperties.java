@@ -23,6 +23,7 @@ import org.springframework.validation.annotation.Validated;
  * @param phone      phone normalisation defaults
  * @param retry      redelivery policy of the shared {@code hub-error-handling} route configuration
  * @param spool      the database spool that journals webhooks while Kafka is unreachable
+ * @param security   the operator account of the admin API, Hawtio and Jolokia
  */
 @Validated
 @ConfigurationProperties(prefix = "leadhub")
@@ -33,7 +34,8 @@ public record LeadHubProperties(
         @NotNull @Valid Ingest ingest,
         @NotNull @Valid Phone phone,
         @NotNull @Valid Retry retry,
-        @NotNull @Valid Spool spool) {
+        @NotNull @Valid Spool spool,
+        @NotNull @Valid Security security) {
 
     /**
      * Kafka settings.
@@ -129,5 +131,28 @@ public record LeadHubProperties(
      * @param drainIntervalMs how often spooled events are re-sent to Kafka, in ms
      */
     public record Spool(@Min(100) long drainIntervalMs) {
+    }
+
+    /**
+     * The operator account that guards {@code /admin/**}, Hawtio ({@code /actuator/hawtio}) and Jolokia
+     * ({@code /actuator/jolokia}); see {@code io.leadhub.security.AdminCredentials} for the production rule.
+     *
+     * @param adminUsername user name of the account ({@code admin} by default)
+     * @param adminPassword its password ({@code LEADHUB_SECURITY_ADMIN_PASSWORD}); blank = generated at startup in
+     *                      the embedded default, a startup error in production mode
+     */
+    public record Security(@NotBlank String adminUsername, String adminPassword) {
+
+        /** @return true when a non-blank password is configured */
+        public boolean adminPasswordConfigured() {
+            return adminPassword != null && !adminPassword.isBlank();
+        }
+
+        /** @return the settings with the password masked, safe for logs */
+        @Override
+        public String toString() {
+            return "Security[adminUsername=" + adminUsername + ", adminPassword="
+                    + (adminPasswordConfigured() ? "****" : "<not set>") + "]";
+        }
     }
 }

@@ -132,6 +132,8 @@ class HubRestartIT {
         builder.environment().put("RESTART_CALLRAIL_KEY", KEY);
         builder.environment().put("RESTART_HUBSPOT_URL", hubspot.baseUrl());
         builder.environment().put("RESTART_HUBSPOT_TOKEN", "pat-restart-test");
+        // required in production mode (-Ppostgres passes an external datasource URL)
+        builder.environment().put("LEADHUB_SECURITY_ADMIN_PASSWORD", "restart-admin-password");
         Process process = builder.start();
         processes.add(process);
         return process;
