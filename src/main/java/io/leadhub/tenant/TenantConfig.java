@@ -22,6 +22,8 @@ import java.util.Optional;
  * @param destinations     destinations in file order
  * @param workflowTriggers compiled {@code workflow_triggers}
  * @param loadedAt         when the file was loaded
+ * @param apiKeys          the keys that authenticate the tenant's API calls ({@code api_keys}, header
+ *                         {@code X-API-Key}); empty when the tenant has no API access
  */
 public record TenantConfig(
         String tenant,
@@ -32,13 +34,56 @@ public record TenantConfig(
         Map<String, Map<String, Object>> lookups,
         List<DestinationConfig> destinations,
         List<WorkflowTrigger> workflowTriggers,
-        Instant loadedAt) {
+        Instant loadedAt,
+        List<Secret> apiKeys) {
 
     public TenantConfig {
         sources = Map.copyOf(sources);
         lookups = Map.copyOf(lookups);
         destinations = List.copyOf(destinations);
         workflowTriggers = List.copyOf(workflowTriggers);
+        apiKeys = apiKeys == null ? List.of() : apiKeys.stream().filter(k -> k != null && !k.isEmpty()).toList();
+    }
+
+    /**
+     * A tenant without API keys (the canonical constructor with {@code apiKeys} empty).
+     *
+     * @param tenant           tenant id
+     * @param file             source file
+     * @param defaultRegion    phone region
+     * @param timezone         expression time zone
+     * @param sources          source settings
+     * @param lookups          lookup maps
+     * @param destinations     destinations
+     * @param workflowTriggers workflow triggers
+     * @param loadedAt         load time
+     */
+    public TenantConfig(String tenant, Path file, String defaultRegion, ZoneId timezone,
+                        Map<String, Map<String, Object>> sources, Map<String, Map<String, Object>> lookups,
+                        List<DestinationConfig> destinations, List<WorkflowTrigger> workflowTriggers,
+                        Instant loadedAt) {
+        this(tenant, file, defaultRegion, timezone, sources, lookups, destinations, workflowTriggers, loadedAt,
+                List.of());
+    }
+
+    /**
+     * Whether a presented API key is one of {@link #apiKeys()}, compared in constant time
+     * ({@link java.security.MessageDigest#isEqual}) so the comparison time does not reveal how much of a key matched.
+     *
+     * @param presented the {@code X-API-Key} header value, or null
+     * @return true if it equals one of the tenant's keys; false for null, blank or when the tenant has no keys
+     */
+    public boolean acceptsApiKey(String presented) {
+        if (presented == null || presented.isBlank()) {
+            return false;
+        }
+        byte[] given = presented.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        boolean match = false;
+        for (Secret key : apiKeys) {
+            match |= java.security.MessageDigest.isEqual(given,
+                    key.reveal().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return match;
     }
 
     /**

@@ -230,8 +230,15 @@ public final class TenantFileLoader {
             if (!problems.isEmpty()) {
                 return null;
             }
+            List<Secret> apiKeys = new ArrayList<>();
+            for (int i = 0; i < root.path(YamlTree.API_KEYS).size(); i++) {
+                Secret key = tree.secrets().get(KeyPath.ROOT.child(YamlTree.API_KEYS).index(i));
+                if (key != null) {
+                    apiKeys.add(key);
+                }
+            }
             return new TenantConfig(tenant, file, region, zone, sources, lookups, destinations, triggers,
-                    clock.instant());
+                    clock.instant(), apiKeys);
         }
 
         private Map<String, Map<String, Object>> lookups() {

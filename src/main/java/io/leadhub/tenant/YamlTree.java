@@ -51,6 +51,9 @@ final class YamlTree {
     /** Text standing in for a secret in the validated tree. */
     static final String MASK = "****";
 
+    /** Top-level key whose list items are secrets (the tenant's API keys). */
+    static final String API_KEYS = "api_keys";
+
     static final String LITERAL_SECRET = "secret must be a ${ENV_VAR} placeholder, not a literal";
 
     private static final Pattern CORE_NULL = Pattern.compile("~|null|Null|NULL|");
@@ -361,10 +364,23 @@ final class YamlTree {
                         && !isMappingSection(path, key);
                 JsonNode value = secretScope && SECRET_KEYS.contains(key)
                         ? secret(tuple.getValueNode(), child)
+                        : path.isRoot() && API_KEYS.equals(key) && tuple.getValueNode() instanceof SequenceNode keyList
+                        ? secretList(keyList, child)
                         : convert(tuple.getValueNode(), child, childScope);
                 object.set(key, value);
             }
             return object;
+        }
+
+        /** Top-level {@code api_keys}: every item is a secret placeholder. */
+        private JsonNode secretList(SequenceNode sequence, KeyPath path) {
+            values.put(path, new NodeInfo(Position.of(sequence.getStartMark()), null));
+            ArrayNode array = NODES.arrayNode();
+            int i = 0;
+            for (Node item : sequence.getValue()) {
+                array.add(secret(item, path.index(i++)));
+            }
+            return array;
         }
 
         /** CEL sections of a destination hold CRM property names as keys, never secrets. */

@@ -53,6 +53,8 @@ import org.springframework.test.context.ActiveProfiles;
 public abstract class HubIntegrationTest {
 
     protected static final String ACME_CALLRAIL_KEY = "acme-callrail-test-key";
+    /** acme's API key for the contact APIs (tenant file {@code api_keys}). */
+    protected static final String ACME_API_KEY = "acme-api-test-key";
     protected static final String ACME_HUBSPOT_TOKEN = "pat-na1-acme-test-token";
     protected static final String GLOBEX_CALLRAIL_KEY = "globex-callrail-test-key";
     /** Secrets of the vandelay and hooli tenants (it-mappings), the sources beyond CallRail post-call. */
@@ -118,6 +120,7 @@ public abstract class HubIntegrationTest {
         System.setProperty("leadhub.mappings-dir", MAPPINGS_DIR.toString());
         System.setProperty("HUBSPOT_STUB_URL", HUBSPOT.baseUrl());
         System.setProperty("ACME_CALLRAIL_KEY", ACME_CALLRAIL_KEY);
+        System.setProperty("ACME_API_KEY", ACME_API_KEY);
         System.setProperty("ACME_HUBSPOT_TOKEN", ACME_HUBSPOT_TOKEN);
         System.setProperty("GLOBEX_CALLRAIL_KEY", GLOBEX_CALLRAIL_KEY);
         SALESFORCE.start();

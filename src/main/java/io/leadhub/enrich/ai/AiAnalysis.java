@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param analyzer        the name of the analyser that produced this result, e.g. {@code "rules"}
  * @param reasons         human-readable explanations of which rules fired, e.g.
  *                        {@code "project_type=kitchen: matched 'kitchen'"}; for people and logs, not a stable format
+ * @param insights        what an LLM analysis adds (summary, topics, suggested action, token usage) or, when the
+ *                        rules analyser stood in for the LLM, the fallback reason; null for a plain rules analysis
  */
 public record AiAnalysis(
         Intent intent,
@@ -33,7 +35,8 @@ public record AiAnalysis(
         int leadScore,
         Urgency urgency,
         String analyzer,
-        List<String> reasons) {
+        List<String> reasons,
+        AiInsights insights) {
 
     /** Lowest possible {@link #leadScore()}. */
     public static final int MIN_SCORE = 0;
@@ -53,6 +56,7 @@ public record AiAnalysis(
      * @param urgency         how soon to call back
      * @param analyzer        the analyser name, not blank
      * @param reasons         explanations; copied, null becomes an empty list
+     * @param insights        LLM insights or fallback details, or null
      * @throws NullPointerException     if an enum field or {@code analyzer} is null, or {@code reasons} has a null element
      * @throws IllegalArgumentException if {@code leadScore} is outside 0..100 or {@code analyzer} is blank
      */
@@ -74,13 +78,52 @@ public record AiAnalysis(
     }
 
     /**
+     * Creates an analysis without {@link #insights()} (what the rules analyser produces); same checks as the
+     * canonical constructor.
+     *
+     * @param intent          what the caller wants
+     * @param projectType     the project talked about
+     * @param timeline        when the project should happen
+     * @param budgetIndicator the caller's budget class
+     * @param sentiment       the caller's tone
+     * @param leadScore       0..100
+     * @param urgency         how soon to call back
+     * @param analyzer        the analyser name, not blank
+     * @param reasons         explanations; copied, null becomes an empty list
+     * @throws NullPointerException     if an enum field or {@code analyzer} is null, or {@code reasons} has a null element
+     * @throws IllegalArgumentException if {@code leadScore} is outside 0..100 or {@code analyzer} is blank
+     */
+    public AiAnalysis(Intent intent, ProjectType projectType, Timeline timeline, BudgetIndicator budgetIndicator,
+                      Sentiment sentiment, int leadScore, Urgency urgency, String analyzer, List<String> reasons) {
+        this(intent, projectType, timeline, budgetIndicator, sentiment, leadScore, urgency, analyzer, reasons, null);
+    }
+
+    /**
+     * This analysis with other insights.
+     *
+     * @param newInsights the insights, or null for none
+     * @return a copy with {@link #insights()} replaced; never null
+     */
+    public AiAnalysis withInsights(AiInsights newInsights) {
+        return new AiAnalysis(intent, projectType, timeline, budgetIndicator, sentiment, leadScore, urgency, analyzer,
+                reasons, newInsights);
+    }
+
+    /**
      * The analysis as the flat map that CEL expressions and field mappings see.
      *
      * <p>Keys, in this order: {@code intent, project_type, timeline, budget_indicator, sentiment, lead_score, urgency,
      * analyzer}. Values are the enums' wire strings (e.g. {@code "1-3_months"}), {@code lead_score} is a {@link Long}
      * (CEL integers are 64-bit) and {@code analyzer} is the analyser name. {@link #reasons()} is not included.
      *
-     * @return an unmodifiable, insertion-ordered map; never null, no null values
+     * <p>When {@link #insights()} is present (an LLM was configured), these keys follow, each null when unknown:
+     * {@code summary} (string), {@code key_topics}, {@code concerns}, {@code interests} (lists of strings),
+     * {@code suggested_action} (string), {@code suggested_follow_up} (ISO-8601 date string {@code yyyy-MM-dd}),
+     * {@code confidence} (Double 0..1), {@code fallback_reason} (why the rules analyser stood in for the LLM, e.g.
+     * {@code "timeout"}), {@code prompt_tokens}, {@code completion_tokens} (Long) and {@code cost} (Double, in the
+     * currency of the configured token prices). A plain rules analysis has only the first eight keys.
+     *
+     * @return an unmodifiable, insertion-ordered map; never null; null values only for unknown insight keys
      */
     public Map<String, Object> toMap() {
         Map<String, Object> map = new LinkedHashMap<>();
@@ -92,6 +135,9 @@ public record AiAnalysis(
         map.put("lead_score", (long) leadScore);
         map.put("urgency", urgency.wire());
         map.put("analyzer", analyzer);
+        if (insights != null) {
+            insights.putInto(map);
+        }
         return Collections.unmodifiableMap(map);
     }
 }

@@ -4,8 +4,10 @@ package io.leadhub.enrich.ai;
  * Analyses a phone call of a lead-driven business (home remodeler, interior designer) and classifies it: what the
  * caller wants, the project, its timeline and budget, the caller's tone, and how valuable and urgent the lead is.
  *
- * <p>Implementations: {@link RulesAiAnalyzer} (deterministic keyword rules, bean {@code rulesAiAnalyzer}); an LLM-backed
- * analyser may follow. Every implementation must:
+ * <p>Implementations: {@link RulesAiAnalyzer} (deterministic keyword rules, bean {@code rulesAiAnalyzer}),
+ * {@link LlmAiAnalyzer} (an OpenAI-compatible LLM with fallback to the rules) and {@link CompositeAiAnalyzer} (bean
+ * {@code aiAnalyzer}, the primary one the pipeline injects: the LLM when {@code leadhub.ai.llm.enabled}, else the
+ * rules). Every implementation must:
  * <ul>
  *   <li>return a complete {@link AiAnalysis} for any input, using the {@code unknown}/{@code other}/{@code neutral}
  *       values when something cannot be determined (a missing or blank transcript is not an error);</li>
