@@ -10,7 +10,8 @@ import org.springframework.core.env.MapPropertySource;
 
 /**
  * Gives {@code spring.datasource.url} its embedded default: an H2 file database at
- * {@code <leadhub.data-dir>/db/leadhub} (absolute path, so H2 accepts it), used only when no datasource URL is
+ * {@code <leadhub.data-dir>/db/leadhub} (absolute path, so H2 accepts it; {@code WRITE_DELAY=0} so a commit is on
+ * disk before the hub goes on, as a killed hub must not lose it), used only when no datasource URL is
  * configured anywhere (e.g. {@code SPRING_DATASOURCE_URL} for PostgreSQL). Registered in
  * {@code META-INF/spring.factories}; runs after the configuration files are read.
  */
@@ -26,7 +27,7 @@ public class DataDirDefaults implements EnvironmentPostProcessor, Ordered {
         }
         Path dataDir = Path.of(env.getProperty("leadhub.data-dir", "./data")).toAbsolutePath().normalize();
         String url = "jdbc:h2:file:" + dataDir.resolve("db").resolve("leadhub").toString().replace('\\', '/')
-                + ";DB_CLOSE_ON_EXIT=FALSE";
+                + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
         env.getPropertySources().addLast(new MapPropertySource(SOURCE_NAME, Map.of(
                 "spring.datasource.url", url,
                 "spring.datasource.username", "sa",

@@ -5,6 +5,9 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -17,6 +20,8 @@ import org.springframework.transaction.annotation.Transactional;
  */
 @Component("contactIndex")
 public class ContactIndex {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ContactIndex.class);
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
@@ -120,7 +125,6 @@ public class ContactIndex {
      * @param destination destination id
      * @param crmRecordId the CRM's record id
      */
-    @Transactional
     public void rememberRecordId(String contactId, String destination, String crmRecordId) {
         if (contactId == null || crmRecordId == null) {
             return;
@@ -129,8 +133,15 @@ public class ContactIndex {
         int updated = jdbc.update("UPDATE contact_crm_ids SET crm_record_id = ?, updated_at = ? WHERE contact_id = ? AND destination_id = ?",
                 crmRecordId, now, contactId, destination);
         if (updated == 0) {
-            jdbc.update("INSERT INTO contact_crm_ids (contact_id, destination_id, crm_record_id, updated_at) VALUES (?, ?, ?, ?)",
-                    contactId, destination, crmRecordId, now);
+            try {
+                jdbc.update("INSERT INTO contact_crm_ids (contact_id, destination_id, crm_record_id, updated_at) VALUES (?, ?, ?, ?)",
+                        contactId, destination, crmRecordId, now);
+            } catch (DataIntegrityViolationException e) {
+                // the contact row is gone (e.g. a restored database): the CRM write already happened, so failing
+                // here would only make the delivery retry and write again; the next event finds the record by search
+                LOG.warn("Contact {} is not in the contact index; CRM record id of destination {} not remembered",
+                        contactId, destination);
+            }
         }
     }
 

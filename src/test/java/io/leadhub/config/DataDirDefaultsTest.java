@@ -27,7 +27,7 @@ class DataDirDefaultsTest {
         postProcess();
 
         String expected = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("db").resolve("leadhub").toString().replace('\\', '/')
-                + ";DB_CLOSE_ON_EXIT=FALSE";
+                + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
         assertThat(env.getProperty("spring.datasource.url")).isEqualTo(expected);
         assertThat(env.getProperty("spring.datasource.username")).isEqualTo("sa");
         assertThat(env.getProperty("spring.datasource.password")).isEmpty();
@@ -41,7 +41,7 @@ class DataDirDefaultsTest {
 
         Path expected = Path.of("data").toAbsolutePath().resolve("db").resolve("leadhub");
         assertThat(env.getProperty("spring.datasource.url"))
-                .isEqualTo("jdbc:h2:file:" + expected.toString().replace('\\', '/') + ";DB_CLOSE_ON_EXIT=FALSE")
+                .isEqualTo("jdbc:h2:file:" + expected.toString().replace('\\', '/') + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0")
                 .doesNotContain("..", "./");
     }
 
@@ -51,7 +51,7 @@ class DataDirDefaultsTest {
 
         Path expected = Path.of("data").toAbsolutePath().resolve("db").resolve("leadhub");
         assertThat(env.getProperty("spring.datasource.url"))
-                .isEqualTo("jdbc:h2:file:" + expected.toString().replace('\\', '/') + ";DB_CLOSE_ON_EXIT=FALSE");
+                .isEqualTo("jdbc:h2:file:" + expected.toString().replace('\\', '/') + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
     }
 
     @Test

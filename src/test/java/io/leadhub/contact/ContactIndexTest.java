@@ -232,4 +232,12 @@ class ContactIndexTest {
 
         assertThat(count("contact_crm_ids")).isZero();
     }
+
+    @Test
+    void rememberRecordIdOfAContactMissingFromTheIndexDoesNotFailTheDelivery() {
+        // the CRM write already happened; failing here would retry the delivery and write to the CRM again
+        contacts.rememberRecordId("3f2c0000-0000-0000-0000-00000000dead", "hubspot-main", "501");
+        org.assertj.core.api.Assertions.assertThat(db.jdbc().queryForObject(
+                "SELECT COUNT(*) FROM contact_crm_ids", Integer.class)).isZero();
+    }
 }
