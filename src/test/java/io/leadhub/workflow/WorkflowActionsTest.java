@@ -254,4 +254,35 @@ class WorkflowActionsTest {
         assertThat(db.jdbc().queryForList("SELECT detail FROM workflow_actions", String.class))
                 .containsOnly("not supported for pipedrive");
     }
+
+    @Test
+    void aLiteralSlackWebhookUrlIsRejectedAsASecret() throws Exception {
+        Files.writeString(dir.resolve("wf.yaml"), """
+                tenant: wf
+                destinations: []
+                workflow:
+                  notification: { slack_webhook_url: "https://hooks.slack.com/services/T0/B0/XXXX" }
+                """);
+        TenantRegistry tenants = new TenantRegistry(dir, new TenantFileLoader(n -> null, "US", Clock.systemUTC(),
+                null));
+
+        assertThat(tenants.errors().values()).singleElement().extracting(Throwable::getMessage).asString()
+                .contains("workflow.notification.slack_webhook_url").contains("placeholder")
+                .doesNotContain("XXXX");
+    }
+
+    @Test
+    void paramsAndWorkflowSettingsAreLoaded() throws Exception {
+        actions(tenant("""
+                  - { name: hot, when: "true", actions: [assign_owner], params: { owners: ["1", 2], due_in_days: 3 } }
+                """), DAY);
+        TenantRegistry tenants = new TenantRegistry(dir, new TenantFileLoader(n -> Map.of("STUB", "http://x",
+                "SLACK", "https://hooks.example/x", "TOKEN", "t", "TWILIO_TOKEN", "t").get(n), "US",
+                Clock.systemUTC(), null));
+        io.leadhub.tenant.TenantConfig config = tenants.find("wf").orElseThrow();
+
+        assertThat(config.workflowTriggers().get(0).params()).containsEntry("owners", List.of("1", 2L))
+                .containsEntry("due_in_days", 3L);
+        assertThat(config.workflow().get("notification").toString()).doesNotContain("hooks.example");
+    }
 }
