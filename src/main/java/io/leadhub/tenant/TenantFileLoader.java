@@ -498,8 +498,18 @@ public final class TenantFileLoader {
                 @SuppressWarnings("unchecked")
                 Map<String, Object> params = t.has("params")
                         ? (Map<String, Object>) toJava(t.get("params"), path.child("params")) : Map.of();
+                List<WorkflowTrigger.OwnerRule> rules = new ArrayList<>();
+                JsonNode ruleList = t.path("params").path("rules");
+                for (int r = 0; r < ruleList.size(); r++) {
+                    KeyPath rulePath = path.child("params").child("rules").index(r);
+                    CompiledExpression condition = compile(env, rulePath.child("if"), ruleList.get(r).get("if"),
+                            ExpressionEnvironment.Expect.BOOL);
+                    if (condition != null) {
+                        rules.add(new WorkflowTrigger.OwnerRule(condition, ruleList.get(r).path("owner").asText()));
+                    }
+                }
                 if (when != null) {
-                    out.add(new WorkflowTrigger(name, when, actions, params));
+                    out.add(new WorkflowTrigger(name, when, actions, params, rules));
                 }
             }
             return out;

@@ -8,7 +8,8 @@ import java.util.Optional;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The {@code workflow_actions} table (Flyway {@code V4__workflow_actions.sql}): one row per
@@ -32,6 +33,7 @@ public class WorkflowActionLog {
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
+    private final TransactionTemplate transactions;
 
     /**
      * @param jdbc  the hub database
@@ -40,6 +42,8 @@ public class WorkflowActionLog {
     public WorkflowActionLog(JdbcTemplate jdbc, Optional<Clock> clock) {
         this.jdbc = jdbc;
         this.clock = clock.orElse(Clock.systemUTC());
+        this.transactions = new TransactionTemplate(new DataSourceTransactionManager(
+                java.util.Objects.requireNonNull(jdbc.getDataSource(), "dataSource")));
     }
 
     /**
@@ -48,7 +52,7 @@ public class WorkflowActionLog {
      *
      * @return true when the action must run; false when it already finished (any other status)
      */
-    @Transactional
+    // no transaction: on PostgreSQL a failed INSERT would abort it, and the status query after it must still run
     public boolean claim(String tenant, String eventId, String trigger, String action) {
         Timestamp now = Timestamp.from(clock.instant());
         try {
@@ -84,27 +88,25 @@ public class WorkflowActionLog {
     }
 
     /**
-     * Advances the round-robin cursor of a trigger.
+     * Advances the round-robin cursor of a trigger (row lock, so instances sharing the database take turns).
      *
      * @param size number of owners (&gt; 0)
      * @return the index (0..size-1) to use now
      */
-    @Transactional
     public int nextOwnerIndex(String tenant, String trigger, int size) {
-        List<Long> current = jdbc.queryForList("SELECT next_index FROM workflow_owner_cursors WHERE tenant = ? AND "
-                + "trigger_name = ? FOR UPDATE", Long.class, tenant, trigger);
-        long index = current.isEmpty() ? 0 : current.get(0);
-        if (current.isEmpty()) {
-            try {
-                jdbc.update("INSERT INTO workflow_owner_cursors (tenant, trigger_name, next_index) VALUES (?, ?, ?)",
-                        tenant, trigger, 1L);
-                return 0;
-            } catch (DuplicateKeyException e) {
-                return nextOwnerIndex(tenant, trigger, size);
-            }
+        try {
+            jdbc.update("INSERT INTO workflow_owner_cursors (tenant, trigger_name, next_index) VALUES (?, ?, ?)",
+                    tenant, trigger, 0L);
+        } catch (DuplicateKeyException e) {
+            // the cursor exists already
         }
-        jdbc.update("UPDATE workflow_owner_cursors SET next_index = ? WHERE tenant = ? AND trigger_name = ?",
-                index + 1, tenant, trigger);
+        Long index = transactions.execute(status -> {
+            Long current = jdbc.queryForObject("SELECT next_index FROM workflow_owner_cursors WHERE tenant = ? AND "
+                    + "trigger_name = ? FOR UPDATE", Long.class, tenant, trigger);
+            jdbc.update("UPDATE workflow_owner_cursors SET next_index = ? WHERE tenant = ? AND trigger_name = ?",
+                    current + 1, tenant, trigger);
+            return current;
+        });
         return (int) Math.floorMod(index, (long) size);
     }
 

@@ -59,7 +59,8 @@ import org.springframework.web.client.RestClientResponseException;
  *       sent and recorded as {@code deferred} with the end of the quiet hours.</li>
  *   <li>{@code create_task}: HubSpot {@code POST /crm/v3/objects/tasks} associated to the contact (type 204)
  *       (https://developers.hubspot.com/docs/api/crm/tasks); other CRM types: skipped.</li>
- *   <li>{@code assign_owner}: round-robin over {@code params.owners}, written as {@code hubspot_owner_id} with
+ *   <li>{@code assign_owner}: the owner of the first {@code params.rules} entry whose CEL {@code if} holds, else
+ *       round-robin over {@code params.owners}, written as {@code hubspot_owner_id} with
  *       {@code PATCH /crm/v3/objects/contacts/{id}}; other CRM types: skipped.</li>
  *   <li>{@code schedule_follow_up_call}: a {@code scheduled_calls} row due {@code params.due_in_days} (default 1)
  *       days from now.</li>
@@ -290,18 +291,36 @@ public class WorkflowActions {
         if (crm.isEmpty() || !"hubspot".equals(crm.get().type())) {
             return notSupported(crm);
         }
+        String ruleOwner = null;
+        MappingContext ctx = new MappingContext(lead.lead(), lead.call(), lead.ai());
+        for (WorkflowTrigger.OwnerRule rule : trigger.ownerRules()) {
+            try {
+                if (rule.when().test(ctx)) {
+                    ruleOwner = rule.owner();
+                    break;
+                }
+            } catch (MappingException e) {
+                throw new PermanentDeliveryException("workflow trigger '" + trigger.name() + "' params.rules: "
+                        + e.getMessage(), 0, null, e);
+            }
+        }
         Object owners = trigger.params().get("owners");
-        if (!(owners instanceof List<?> list) || list.isEmpty()) {
-            throw new PermanentDeliveryException("workflow trigger '" + trigger.name()
-                    + "' needs params.owners for assign_owner", 0, null, null);
+        if (ruleOwner == null && (!(owners instanceof List<?> list) || list.isEmpty())) {
+            throw new PermanentDeliveryException("workflow trigger '" + trigger.name() + "': no params.rules entry "
+                    + "matched and there are no params.owners for assign_owner", 0, null, null);
         }
         DestinationConfig hubspot = crm.get();
         String contactId = hubSpotContactId(tenant, hubspot, lead);
-        String owner = String.valueOf(list.get(log.nextOwnerIndex(tenant.tenant(), trigger.name(), list.size())));
+        String owner = ruleOwner;
+        if (owner == null) {
+            List<?> list = (List<?>) owners;
+            owner = String.valueOf(list.get(log.nextOwnerIndex(tenant.tenant(), trigger.name(), list.size())));
+        }
+        String chosen = owner;
         send(() -> http.patch().uri(url(hubspot, "/crm/v3/objects/contacts/" + contactId))
                 .header("Authorization", "Bearer " + hubspot.token().reveal())
                 .contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("properties", Map.of("hubspot_owner_id", owner))).retrieve().toBodilessEntity(),
+                .body(Map.of("properties", Map.of("hubspot_owner_id", chosen))).retrieve().toBodilessEntity(),
                 "HubSpot");
         return new Outcome(WorkflowActionLog.DONE, "owner " + owner + " on contact " + contactId, null);
     }

@@ -285,4 +285,53 @@ class WorkflowActionsTest {
                 .containsEntry("due_in_days", 3L);
         assertThat(config.workflow().get("notification").toString()).doesNotContain("hooks.example");
     }
+
+    @Test
+    void aMatchingOwnerRuleWinsOverRoundRobin() throws Exception {
+        WorkflowActions actions = actions(tenant("""
+                  - name: route
+                    when: "true"
+                    actions: [assign_owner]
+                    params:
+                      rules: [{ if: "ai.urgency == 'low'", owner: "55" }, { if: "ai.urgency == 'high'", owner: "77" }]
+                      owners: ["11"]
+                """), DAY);
+        String contactId = contacts.upsert("wf", PHONE, null, "Jane", "Doe").contactId();
+        contacts.rememberRecordId(contactId, "hs", "501");
+
+        assertThat(actions.run(lead("e1", 50))).containsEntry("route|assign_owner", "done");
+
+        stub.verify(1, patchRequestedFor(urlEqualTo("/crm/v3/objects/contacts/501"))
+                .withRequestBody(equalToJson("{\"properties\":{\"hubspot_owner_id\":\"77\"}}")));
+    }
+
+    @Test
+    void anOwnerRuleThatIsNotBoolIsAConfigError() throws Exception {
+        Files.writeString(dir.resolve("wf.yaml"), """
+                tenant: wf
+                destinations: []
+                workflow_triggers:
+                  - { name: r, when: "true", actions: [assign_owner], params: { rules: [{ if: "'high'", owner: "1" }] } }
+                """);
+        TenantRegistry tenants = new TenantRegistry(dir, new TenantFileLoader(n -> null, "US", Clock.systemUTC(),
+                null));
+
+        assertThat(tenants.errors().values()).singleElement().extracting(Throwable::getMessage).asString()
+                .contains("workflow_triggers[0].params.rules[0].if");
+    }
+
+    @Test
+    void theTenantFileDocsExampleLoads() throws Exception {
+        String md = Files.readString(Path.of("docs", "tenant-file.md"));
+        int start = md.indexOf("```yaml\nworkflow:\n") + "```yaml\n".length();
+        String example = md.substring(start, md.indexOf("```", start));
+        Files.writeString(dir.resolve("acme.yaml"), "tenant: acme\ndestinations: []\n" + example);
+        TenantRegistry tenants = new TenantRegistry(dir, new TenantFileLoader(
+                n -> "ACME_SLACK_WEBHOOK_URL".equals(n) ? "https://hooks.example/x" : null, "US", Clock.systemUTC(),
+                null));
+
+        assertThat(tenants.errors()).isEmpty();
+        assertThat(tenants.find("acme").orElseThrow().workflowTriggers()).hasSize(2)
+                .first().satisfies(t -> assertThat(t.ownerRules()).hasSize(1));
+    }
 }
