@@ -78,5 +78,16 @@ class WorkflowTriggersTest extends HubIntegrationTest {
                 Integer.class, phone)).isEqualTo(2);
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM scheduled_calls WHERE event_id = ?", Integer.class,
                 eventId)).isEqualTo(1);
+
+        // the contact lookup API lists the booked follow-up call (the hand-made marker event carries no contact id)
+        HttpResponse<String> lookup = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                .newBuilder(java.net.URI.create("http://localhost:" + port + "/api/tenants/triggerco/contacts/lookup"
+                        + "?phone=" + java.net.URLEncoder.encode(phone, java.nio.charset.StandardCharsets.UTF_8)))
+                .header("X-API-Key", ACME_API_KEY).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(lookup.statusCode()).as(lookup.body()).isEqualTo(200);
+        assertThat(json.readTree(lookup.body()).path("scheduledCalls")).singleElement().satisfies(c -> {
+            assertThat(c.path("trigger").asText()).isEqualTo("every_call");
+            assertThat(c.path("eventId").asText()).isEqualTo(eventId);
+        });
     }
 }
