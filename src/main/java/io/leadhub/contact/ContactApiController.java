@@ -67,7 +67,9 @@ public class ContactApiController {
      * @param phone  the phone number, E.164 or national in the tenant's {@code default_region}
      * @return JSON {@code {contact: {id, phone, email, firstName, lastName, interactions, createdAt, updatedAt},
      *         crmIds: {destinationId: recordId}, lastInteractions: [{eventId, destinationId, attempt, outcome,
-     *         httpStatus, crmRecordId, at}] (newest first, at most 10), latestAnalysis: {ai map} or null}}
+     *         httpStatus, crmRecordId, at}] (newest first, at most 10), latestAnalysis: {ai map} or null,
+     *         scheduledCalls: [{dueAt, trigger, eventId}] (follow-up calls booked by workflow triggers, soonest
+     *         first, at most 10)}}
      * @throws ErrorResponseException 404 tenant, 401 key, 400 phone, 404 contact
      */
     @GetMapping(path = "/lookup", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -93,6 +95,7 @@ public class ContactApiController {
         out.put("lastInteractions", interactions(id));
         List<ContactCalls.Call> latest = calls.latest(id, 1);
         out.put("latestAnalysis", latest.isEmpty() ? null : latest.get(0).ai());
+        out.put("scheduledCalls", scheduledCalls(tenant, id));
         return out;
     }
 
@@ -184,6 +187,20 @@ public class ContactApiController {
                 rs -> {
                     out.put(rs.getString(1), rs.getString(2));
                 }, contactId);
+        return out;
+    }
+
+    private List<Map<String, Object>> scheduledCalls(String tenant, String contactId) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Map<String, Object> row : jdbc.queryForList("SELECT due_at, trigger_name, event_id FROM scheduled_calls"
+                + " WHERE tenant = ? AND contact_id = ? ORDER BY due_at, id FETCH FIRST " + INTERACTIONS + " ROWS ONLY",
+                tenant, contactId)) {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("dueAt", value(row, "due_at"));
+            c.put("trigger", value(row, "trigger_name"));
+            c.put("eventId", value(row, "event_id"));
+            out.add(c);
+        }
         return out;
     }
 

@@ -24,6 +24,8 @@ import java.util.Optional;
  * @param loadedAt         when the file was loaded
  * @param apiKeys          the keys that authenticate the tenant's API calls ({@code api_keys}, header
  *                         {@code X-API-Key}); empty when the tenant has no API access
+ * @param workflow         the {@code workflow} settings of the workflow-trigger actions ({@code notification},
+ *                         {@code sms}) as plain Java maps; empty when absent
  */
 public record TenantConfig(
         String tenant,
@@ -35,7 +37,8 @@ public record TenantConfig(
         List<DestinationConfig> destinations,
         List<WorkflowTrigger> workflowTriggers,
         Instant loadedAt,
-        List<Secret> apiKeys) {
+        List<Secret> apiKeys,
+        Map<String, Object> workflow) {
 
     public TenantConfig {
         sources = Map.copyOf(sources);
@@ -43,6 +46,29 @@ public record TenantConfig(
         destinations = List.copyOf(destinations);
         workflowTriggers = List.copyOf(workflowTriggers);
         apiKeys = apiKeys == null ? List.of() : apiKeys.stream().filter(k -> k != null && !k.isEmpty()).toList();
+        workflow = workflow == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(workflow));
+    }
+
+    /**
+     * A tenant without {@code workflow} settings.
+     *
+     * @param tenant           tenant id
+     * @param file             source file
+     * @param defaultRegion    phone region
+     * @param timezone         expression time zone
+     * @param sources          source settings
+     * @param lookups          lookup maps
+     * @param destinations     destinations
+     * @param workflowTriggers workflow triggers
+     * @param loadedAt         load time
+     * @param apiKeys          API keys
+     */
+    public TenantConfig(String tenant, Path file, String defaultRegion, ZoneId timezone,
+                        Map<String, Map<String, Object>> sources, Map<String, Map<String, Object>> lookups,
+                        List<DestinationConfig> destinations, List<WorkflowTrigger> workflowTriggers,
+                        Instant loadedAt, List<Secret> apiKeys) {
+        this(tenant, file, defaultRegion, timezone, sources, lookups, destinations, workflowTriggers, loadedAt,
+                apiKeys, Map.of());
     }
 
     /**

@@ -237,8 +237,11 @@ public final class TenantFileLoader {
                     apiKeys.add(key);
                 }
             }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> workflow = root.has("workflow")
+                    ? (Map<String, Object>) toJava(root.get("workflow"), KeyPath.ROOT.child("workflow")) : Map.of();
             return new TenantConfig(tenant, file, region, zone, sources, lookups, destinations, triggers,
-                    clock.instant(), apiKeys);
+                    clock.instant(), apiKeys, workflow);
         }
 
         private Map<String, Map<String, Object>> lookups() {
@@ -492,8 +495,21 @@ public final class TenantFileLoader {
                         ExpressionEnvironment.Expect.BOOL);
                 List<String> actions = new ArrayList<>();
                 t.path("actions").forEach(a -> actions.add(a.asText()));
+                @SuppressWarnings("unchecked")
+                Map<String, Object> params = t.has("params")
+                        ? (Map<String, Object>) toJava(t.get("params"), path.child("params")) : Map.of();
+                List<WorkflowTrigger.OwnerRule> rules = new ArrayList<>();
+                JsonNode ruleList = t.path("params").path("rules");
+                for (int r = 0; r < ruleList.size(); r++) {
+                    KeyPath rulePath = path.child("params").child("rules").index(r);
+                    CompiledExpression condition = compile(env, rulePath.child("if"), ruleList.get(r).get("if"),
+                            ExpressionEnvironment.Expect.BOOL);
+                    if (condition != null) {
+                        rules.add(new WorkflowTrigger.OwnerRule(condition, ruleList.get(r).path("owner").asText()));
+                    }
+                }
                 if (when != null) {
-                    out.add(new WorkflowTrigger(name, when, actions));
+                    out.add(new WorkflowTrigger(name, when, actions, params, rules));
                 }
             }
             return out;

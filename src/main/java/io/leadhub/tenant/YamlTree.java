@@ -42,7 +42,8 @@ final class YamlTree {
 
     /** Keys whose values are secrets when they occur anywhere under {@code sources} or {@code destinations}. */
     static final Set<String> SECRET_KEYS = Set.of("signing_key", "token", "auth_token", "api_key", "api_token",
-            "secret", "client_secret", "password", "webhook_secret", "refresh_token", "keystore_password");
+            "secret", "client_secret", "password", "webhook_secret", "refresh_token", "keystore_password",
+            "slack_webhook_url");
 
     /** Destination keys holding expressions; keys inside them are CRM property names, not secret keys. */
     static final Set<String> MAPPING_SECTIONS =
@@ -360,7 +361,7 @@ final class YamlTree {
                 }
                 keys.put(child, keyPosition);
                 boolean childScope = (secretScope
-                        || path.isRoot() && ("sources".equals(key) || "destinations".equals(key)))
+                        || path.isRoot() && ("sources".equals(key) || "destinations".equals(key) || "workflow".equals(key)))
                         && !isMappingSection(path, key);
                 JsonNode value = secretScope && SECRET_KEYS.contains(key)
                         ? secret(tuple.getValueNode(), child)

@@ -119,6 +119,7 @@ public abstract class HubIntegrationTest {
         }
         System.setProperty("leadhub.mappings-dir", MAPPINGS_DIR.toString());
         System.setProperty("HUBSPOT_STUB_URL", HUBSPOT.baseUrl());
+        System.setProperty("TRIGGERCO_SLACK_URL", HUBSPOT.baseUrl() + "/slack/triggerco");
         System.setProperty("ACME_CALLRAIL_KEY", ACME_CALLRAIL_KEY);
         System.setProperty("ACME_API_KEY", ACME_API_KEY);
         System.setProperty("ACME_HUBSPOT_TOKEN", ACME_HUBSPOT_TOKEN);

@@ -1,0 +1,337 @@
+package io.leadhub.workflow;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.patch;
+import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.leadhub.TestDatabase;
+import io.leadhub.calls.TwilioRestClients;
+import io.leadhub.contact.ContactIndex;
+import io.leadhub.dispatch.TransientDeliveryException;
+import io.leadhub.event.EnrichedLead;
+import io.leadhub.tenant.TenantFileLoader;
+import io.leadhub.tenant.TenantRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.web.client.RestClient;
+
+class WorkflowActionsTest {
+
+    /** 15:00 UTC = 10:00 in New York: outside the quiet hours. */
+    private static final Instant DAY = Instant.parse("2026-03-02T15:00:00Z");
+    /** 03:00 UTC = 22:00 in New York: inside quiet hours 21:00-08:00. */
+    private static final Instant NIGHT = Instant.parse("2026-03-03T03:00:00Z");
+    private static final String PHONE = "+14045558514";
+
+    private static WireMockServer stub;
+
+    @TempDir
+    Path dir;
+
+    private final TestDatabase db = TestDatabase.create();
+    private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule());
+    private ContactIndex contacts;
+    private WorkflowActionLog log;
+
+    @BeforeAll
+    static void startStub() {
+        stub = new WireMockServer(options().dynamicPort());
+        stub.start();
+    }
+
+    @AfterAll
+    static void stopStub() {
+        stub.stop();
+    }
+
+    @BeforeEach
+    void stubs() {
+        stub.resetAll();
+        stub.stubFor(post(urlEqualTo("/slack/hook")).willReturn(aResponse().withStatus(200).withBody("ok")));
+        stub.stubFor(post(urlEqualTo("/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Messages.json")).willReturn(aResponse()
+                .withStatus(201).withHeader("Content-Type", "application/json")
+                .withBody("{\"sid\":\"SM1\",\"status\":\"queued\"}")));
+        stub.stubFor(post(urlEqualTo("/crm/v3/objects/tasks")).willReturn(aResponse().withStatus(201)
+                .withHeader("Content-Type", "application/json").withBody("{\"id\":\"9001\"}")));
+        stub.stubFor(patch(urlEqualTo("/crm/v3/objects/contacts/501")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("{\"id\":\"501\"}")));
+    }
+
+    @AfterEach
+    void drop() {
+        db.close();
+    }
+
+    private WorkflowActions actions(String yaml, Instant now) throws Exception {
+        Files.writeString(dir.resolve("wf.yaml"), yaml);
+        Map<String, String> env = new HashMap<>();
+        env.put("STUB", stub.baseUrl());
+        env.put("SLACK", stub.baseUrl() + "/slack/hook");
+        env.put("TOKEN", "pat-SECRET");
+        env.put("TWILIO_TOKEN", "twilio-SECRET");
+        Clock clock = Clock.fixed(now, ZoneOffset.UTC);
+        TenantRegistry tenants = new TenantRegistry(dir, new TenantFileLoader(env::get, "US", clock, null));
+        assertThat(tenants.errors()).isEmpty();
+        contacts = new ContactIndex(db.jdbc(), Optional.of(clock));
+        log = new WorkflowActionLog(db.jdbc(), Optional.of(clock));
+        return new WorkflowActions(json, tenants, log, contacts, new TwilioRestClients(), RestClient.builder(),
+                Optional.of(clock));
+    }
+
+    private static String tenant(String triggers) {
+        return """
+                tenant: wf
+                timezone: America/New_York
+                sources:
+                  twilio:
+                    account_sid: AC0123456789abcdef0123456789abcdef
+                    auth_token: ${TWILIO_TOKEN}
+                    api_base_url: ${STUB}
+                destinations:
+                  - { id: hs, type: hubspot, base_url: "${STUB}", token: "${TOKEN}" }
+                workflow:
+                  notification: { slack_webhook_url: "${SLACK}" }
+                  sms: { from: "+14045550100", quiet_hours: { start: "21:00", end: "08:00" } }
+                workflow_triggers:
+                """ + triggers;
+    }
+
+    private String lead(String eventId, int score) throws Exception {
+        Map<String, Object> lead = new HashMap<>();
+        lead.put("phone", PHONE);
+        lead.put("first_name", "Jane");
+        lead.put("full_name", "Jane Doe");
+        lead.put("contact_id", "c-1");
+        return json.writeValueAsString(new EnrichedLead(eventId, "wf", "callrail", "call_completed", "p-" + eventId,
+                DAY, DAY, lead, Map.of(), Map.of("lead_score", score, "urgency", "high"), List.of()));
+    }
+
+    @Test
+    void aMatchingTriggerNotifiesOnceEvenWhenTheLeadComesAgain() throws Exception {
+        WorkflowActions actions = actions(tenant("""
+                  - name: hot
+                    when: "ai.lead_score > 80"
+                    actions: [send_notification]
+                    params: { message: "Hot lead {lead.first_name} ({ai.urgency})" }
+                """), DAY);
+
+        assertThat(actions.run(lead("e1", 90))).containsEntry("hot|send_notification", "done");
+        assertThat(actions.run(lead("e1", 90))).containsEntry("hot|send_notification", "done");
+        assertThat(actions.run(lead("e2", 10))).isEmpty();
+
+        stub.verify(1, postRequestedFor(urlEqualTo("/slack/hook"))
+                .withRequestBody(equalToJson("{\"text\":\"Hot lead Jane (high)\"}")));
+    }
+
+    @Test
+    void smsGoesThroughTwilioOutsideQuietHours() throws Exception {
+        WorkflowActions actions = actions(tenant("""
+                  - { name: sms, when: "true", actions: [send_sms], params: { message: "Hi {lead.first_name}" } }
+                """), DAY);
+
+        assertThat(actions.run(lead("e1", 50))).containsEntry("sms|send_sms", "done");
+
+        stub.verify(1, postRequestedFor(urlEqualTo("/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Messages.json"))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("Body=Hi+Jane"))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("To=%2B14045558514")));
+    }
+
+    @Test
+    void smsInQuietHoursIsDeferredToTheirEnd() throws Exception {
+        WorkflowActions actions = actions(tenant("""
+                  - { name: sms, when: "true", actions: [send_sms] }
+                """), NIGHT);
+
+        assertThat(actions.run(lead("e1", 50))).containsEntry("sms|send_sms", "deferred");
+
+        Map<String, Object> row = db.jdbc().queryForMap("SELECT * FROM workflow_actions");
+        assertThat(((java.time.OffsetDateTime) row.get("DUE_AT")).toInstant())
+                .isEqualTo(Instant.parse("2026-03-03T13:00:00Z"));
+        stub.verify(0, postRequestedFor(urlEqualTo("/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Messages.json")));
+    }
+
+    @Test
+    void createTaskAndAssignOwnerWriteToHubSpotForTheIndexedContact() throws Exception {
+        WorkflowActions actions = actions(tenant("""
+                  - name: hot
+                    when: "true"
+                    actions: [create_task, assign_owner]
+                    params: { due_in_days: 2, subject: "Call {lead.full_name}", owners: ["11", "22"] }
+                """), DAY);
+        String contactId = contacts.upsert("wf", PHONE, null, "Jane", "Doe").contactId();
+        contacts.rememberRecordId(contactId, "hs", "501");
+
+        assertThat(actions.run(lead("e1", 50))).containsEntry("hot|create_task", "done")
+                .containsEntry("hot|assign_owner", "done");
+        actions.run(lead("e2", 50));
+
+        stub.verify(2, postRequestedFor(urlEqualTo("/crm/v3/objects/tasks"))
+                .withHeader("Authorization", equalTo("Bearer pat-SECRET"))
+                .withRequestBody(matchingJsonPath("$.properties.hs_task_subject", equalTo("Call Jane Doe")))
+                .withRequestBody(matchingJsonPath("$.properties.hs_task_status", equalTo("NOT_STARTED")))
+                .withRequestBody(matchingJsonPath("$.properties.hs_task_priority", equalTo("HIGH")))
+                .withRequestBody(matchingJsonPath("$.properties.hs_timestamp", equalTo("2026-03-04T05:00:00Z")))
+                .withRequestBody(matchingJsonPath("$.associations[0].to.id", equalTo("501")))
+                .withRequestBody(matchingJsonPath("$.associations[0].types[0].associationTypeId", equalTo("204"))));
+        stub.verify(1, patchRequestedFor(urlEqualTo("/crm/v3/objects/contacts/501"))
+                .withRequestBody(equalToJson("{\"properties\":{\"hubspot_owner_id\":\"11\"}}")));
+        stub.verify(1, patchRequestedFor(urlEqualTo("/crm/v3/objects/contacts/501"))
+                .withRequestBody(equalToJson("{\"properties\":{\"hubspot_owner_id\":\"22\"}}")));
+    }
+
+    @Test
+    void anUnknownHubSpotContactIsRetriedLaterWithoutRepeatingFinishedActions() throws Exception {
+        WorkflowActions actions = actions(tenant("""
+                  - { name: hot, when: "true", actions: [send_notification, create_task] }
+                """), DAY);
+
+        assertThatThrownBy(() -> actions.run(lead("e1", 50))).isInstanceOf(TransientDeliveryException.class);
+        String contactId = contacts.upsert("wf", PHONE, null, "Jane", "Doe").contactId();
+        contacts.rememberRecordId(contactId, "hs", "501");
+        assertThat(actions.run(lead("e1", 50))).containsEntry("hot|create_task", "done")
+                .containsEntry("hot|send_notification", "done");
+
+        stub.verify(1, postRequestedFor(urlEqualTo("/slack/hook")));
+        stub.verify(1, postRequestedFor(urlEqualTo("/crm/v3/objects/tasks")));
+    }
+
+    @Test
+    void aSlackClientErrorIsRecordedAsFailedAndNotRetried() throws Exception {
+        stub.stubFor(post(urlEqualTo("/slack/hook")).willReturn(aResponse().withStatus(404).withBody("no_team")));
+        WorkflowActions actions = actions(tenant("""
+                  - { name: hot, when: "true", actions: [send_notification, schedule_follow_up_call] }
+                """), DAY);
+
+        assertThat(actions.run(lead("e1", 50))).containsEntry("hot|send_notification", "failed")
+                .containsEntry("hot|schedule_follow_up_call", "done");
+        actions.run(lead("e1", 50));
+
+        stub.verify(1, postRequestedFor(urlEqualTo("/slack/hook")));
+        Map<String, Object> call = db.jdbc().queryForMap("SELECT * FROM scheduled_calls");
+        assertThat(call).containsEntry("PHONE", PHONE).containsEntry("CONTACT_ID", "c-1");
+        assertThat(((java.time.OffsetDateTime) call.get("DUE_AT")).toInstant())
+                .isEqualTo(Instant.parse("2026-03-03T15:00:00Z"));
+        assertThat(db.jdbc().queryForObject("SELECT detail FROM workflow_actions WHERE action = 'send_notification'",
+                String.class)).contains("404").doesNotContain("slack/hook");
+    }
+
+    @Test
+    void tasksForOtherCrmsAreSkippedWithTheReason() throws Exception {
+        WorkflowActions actions = actions("""
+                tenant: wf
+                destinations:
+                  - { id: pd, type: pipedrive, api_token: "${TOKEN}", base_url: "${STUB}" }
+                workflow_triggers:
+                  - { name: hot, when: "true", actions: [create_task, assign_owner], params: { owners: ["1"] } }
+                """, DAY);
+
+        assertThat(actions.run(lead("e1", 50))).containsEntry("hot|create_task", "skipped");
+        assertThat(db.jdbc().queryForList("SELECT detail FROM workflow_actions", String.class))
+                .containsOnly("not supported for pipedrive");
+    }
+
+    @Test
+    void aLiteralSlackWebhookUrlIsRejectedAsASecret() throws Exception {
+        Files.writeString(dir.resolve("wf.yaml"), """
+                tenant: wf
+                destinations: []
+                workflow:
+                  notification: { slack_webhook_url: "https://hooks.slack.com/services/T0/B0/XXXX" }
+                """);
+        TenantRegistry tenants = new TenantRegistry(dir, new TenantFileLoader(n -> null, "US", Clock.systemUTC(),
+                null));
+
+        assertThat(tenants.errors().values()).singleElement().extracting(Throwable::getMessage).asString()
+                .contains("workflow.notification.slack_webhook_url").contains("placeholder")
+                .doesNotContain("XXXX");
+    }
+
+    @Test
+    void paramsAndWorkflowSettingsAreLoaded() throws Exception {
+        actions(tenant("""
+                  - { name: hot, when: "true", actions: [assign_owner], params: { owners: ["1", 2], due_in_days: 3 } }
+                """), DAY);
+        TenantRegistry tenants = new TenantRegistry(dir, new TenantFileLoader(n -> Map.of("STUB", "http://x",
+                "SLACK", "https://hooks.example/x", "TOKEN", "t", "TWILIO_TOKEN", "t").get(n), "US",
+                Clock.systemUTC(), null));
+        io.leadhub.tenant.TenantConfig config = tenants.find("wf").orElseThrow();
+
+        assertThat(config.workflowTriggers().get(0).params()).containsEntry("owners", List.of("1", 2L))
+                .containsEntry("due_in_days", 3L);
+        assertThat(config.workflow().get("notification").toString()).doesNotContain("hooks.example");
+    }
+
+    @Test
+    void aMatchingOwnerRuleWinsOverRoundRobin() throws Exception {
+        WorkflowActions actions = actions(tenant("""
+                  - name: route
+                    when: "true"
+                    actions: [assign_owner]
+                    params:
+                      rules: [{ if: "ai.urgency == 'low'", owner: "55" }, { if: "ai.urgency == 'high'", owner: "77" }]
+                      owners: ["11"]
+                """), DAY);
+        String contactId = contacts.upsert("wf", PHONE, null, "Jane", "Doe").contactId();
+        contacts.rememberRecordId(contactId, "hs", "501");
+
+        assertThat(actions.run(lead("e1", 50))).containsEntry("route|assign_owner", "done");
+
+        stub.verify(1, patchRequestedFor(urlEqualTo("/crm/v3/objects/contacts/501"))
+                .withRequestBody(equalToJson("{\"properties\":{\"hubspot_owner_id\":\"77\"}}")));
+    }
+
+    @Test
+    void anOwnerRuleThatIsNotBoolIsAConfigError() throws Exception {
+        Files.writeString(dir.resolve("wf.yaml"), """
+                tenant: wf
+                destinations: []
+                workflow_triggers:
+                  - { name: r, when: "true", actions: [assign_owner], params: { rules: [{ if: "'high'", owner: "1" }] } }
+                """);
+        TenantRegistry tenants = new TenantRegistry(dir, new TenantFileLoader(n -> null, "US", Clock.systemUTC(),
+                null));
+
+        assertThat(tenants.errors().values()).singleElement().extracting(Throwable::getMessage).asString()
+                .contains("workflow_triggers[0].params.rules[0].if");
+    }
+
+    @Test
+    void theTenantFileDocsExampleLoads() throws Exception {
+        String md = Files.readString(Path.of("docs", "tenant-file.md"));
+        int start = md.indexOf("```yaml\nworkflow:\n") + "```yaml\n".length();
+        String example = md.substring(start, md.indexOf("```", start));
+        Files.writeString(dir.resolve("acme.yaml"), "tenant: acme\ndestinations: []\n" + example);
+        TenantRegistry tenants = new TenantRegistry(dir, new TenantFileLoader(
+                n -> "ACME_SLACK_WEBHOOK_URL".equals(n) ? "https://hooks.example/x" : null, "US", Clock.systemUTC(),
+                null));
+
+        assertThat(tenants.errors()).isEmpty();
+        assertThat(tenants.find("acme").orElseThrow().workflowTriggers()).hasSize(2)
+                .first().satisfies(t -> assertThat(t.ownerRules()).hasSize(1));
+    }
+}
