@@ -6,10 +6,12 @@ import com.twilio.exception.ApiException;
 import com.twilio.rest.api.v2010.account.Message;
 import com.twilio.type.PhoneNumber;
 import io.leadhub.calls.TwilioRestClients;
+import io.leadhub.config.LeadHubProperties;
 import io.leadhub.contact.ContactIndex;
 import io.leadhub.dispatch.PermanentDeliveryException;
 import io.leadhub.dispatch.TransientDeliveryException;
-import io.leadhub.dispatch.hubspot.HubSpotConnector;
+import io.leadhub.dispatch.CrmTask;
+import io.leadhub.dispatch.CrmWorkflowWriter;
 import io.leadhub.event.EnrichedLead;
 import io.leadhub.inbound.twilio.TwilioSettings;
 import io.leadhub.mapping.MappingContext;
@@ -22,6 +24,8 @@ import io.leadhub.tenant.TenantConfig;
 import io.leadhub.tenant.TenantRegistry;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -57,18 +61,21 @@ import org.springframework.web.client.RestClientResponseException;
  *       account (client from {@link TwilioRestClients}); {@code from} = {@code workflow.sms.from}, else
  *       {@code sources.twilio.caller_id}. Inside {@code workflow.sms.quiet_hours} (tenant timezone) the SMS is not
  *       sent and recorded as {@code deferred} with the end of the quiet hours.</li>
- *   <li>{@code create_task}: HubSpot {@code POST /crm/v3/objects/tasks} associated to the contact (type 204)
- *       (https://developers.hubspot.com/docs/api/crm/tasks); other CRM types: skipped.</li>
+ *   <li>{@code create_task}: a task due {@code params.due_in_days} (default 1) days from today (tenant time zone),
+ *       subject {@code params.subject}, body {@code params.message}, priority from {@code ai.urgency}, linked to the
+ *       lead's record in the CRM destination ({@code params.destination}, else the first enabled destination whose
+ *       type has a {@link CrmWorkflowWriter}); written by that type's writer.</li>
  *   <li>{@code assign_owner}: the owner of the first {@code params.rules} entry whose CEL {@code if} holds, else
- *       round-robin over {@code params.owners}, written as {@code hubspot_owner_id} with
- *       {@code PATCH /crm/v3/objects/contacts/{id}}; other CRM types: skipped.</li>
+ *       round-robin over {@code params.owners}, written to the record's owner field by the writer.</li>
  *   <li>{@code schedule_follow_up_call}: a {@code scheduled_calls} row due {@code params.due_in_days} (default 1)
  *       days from now.</li>
  * </ul>
  * Templates ({@code params.message}, {@code params.subject}): {@code {lead.first_name}}, {@code {call.x}},
- * {@code {ai.x}} are replaced with the lead's values (missing = empty).
+ * {@code {ai.x}} are replaced with the lead's values (missing = empty). A CRM action on a dry-run destination sends
+ * nothing: it is written as {@code <data-dir>/dry-run/<tenant>/<destination>/<event>-workflow-<trigger>-<action>.json}
+ * and recorded done. Without a CRM destination whose type has a writer, the action is recorded skipped.
  *
- * <p>Failures: a transient failure (HTTP 5xx/408/429, I/O, HubSpot contact id not known yet because the CRM
+ * <p>Failures: a transient failure (HTTP 5xx/408/429, I/O, the lead's record id in the CRM not known yet because the CRM
  * delivery has not finished) leaves the action {@code pending} and throws {@link TransientDeliveryException}, so
  * the route redelivers the lead and only unfinished actions run again; a permanent failure (other 4xx, missing
  * configuration) is recorded as {@code failed} and the other actions carry on.
@@ -86,19 +93,27 @@ public class WorkflowActions {
     private final TwilioRestClients twilio;
     private final RestClient http;
     private final Clock clock;
+    private final Map<String, CrmWorkflowWriter> writers;
+    private final Path dataDir;
 
     /**
      * @param json     JSON mapper
      * @param tenants  tenant registry
      * @param log      action log
-     * @param contacts contact index (HubSpot record ids)
+     * @param contacts contact index (the lead's record id per destination)
      * @param twilio   twilio-java clients
      * @param builder  Spring's RestClient builder
+     * @param writers  the CRM side of create_task / assign_owner, one per destination type
+     * @param props    LeadHub settings (data dir for dry-run files)
      * @param clock    clock (tests pass a fixed one)
      */
     public WorkflowActions(ObjectMapper json, TenantRegistry tenants, WorkflowActionLog log, ContactIndex contacts,
-                           TwilioRestClients twilio, RestClient.Builder builder, Optional<Clock> clock) {
+                           TwilioRestClients twilio, RestClient.Builder builder, List<CrmWorkflowWriter> writers,
+                           LeadHubProperties props, Optional<Clock> clock) {
         this.json = json;
+        this.writers = writers.stream().collect(java.util.stream.Collectors.toUnmodifiableMap(
+                CrmWorkflowWriter::type, w -> w));
+        this.dataDir = props.dataDir();
         this.tenants = tenants;
         this.log = log;
         this.contacts = contacts;
@@ -259,37 +274,29 @@ public class WorkflowActions {
     }
 
     private Outcome task(TenantConfig tenant, WorkflowTrigger trigger, EnrichedLead lead) {
-        Optional<DestinationConfig> crm = crm(tenant);
-        if (crm.isEmpty() || !"hubspot".equals(crm.get().type())) {
-            return notSupported(crm);
+        CrmTarget target = crmTarget(tenant, trigger);
+        if (target.skipped() != null) {
+            return target.skipped();
         }
-        DestinationConfig hubspot = crm.get();
-        String contactId = hubSpotContactId(tenant, hubspot, lead);
         long days = number(trigger.params().get("due_in_days"), 1);
-        Instant due = LocalDate.now(clock.withZone(tenant.timezone())).plusDays(days).atStartOfDay(tenant.timezone())
-                .toInstant();
-        Map<String, Object> properties = new LinkedHashMap<>();
-        properties.put("hs_timestamp", due.toString());
-        properties.put("hs_task_subject", render(text(trigger.params().get("subject"),
-                "Follow up {lead.full_name}"), lead));
-        properties.put("hs_task_body", render(text(trigger.params().get("message"),
-                "Lead matched workflow trigger " + trigger.name()), lead));
-        properties.put("hs_task_status", "NOT_STARTED");
-        properties.put("hs_task_priority", priority(lead.ai() == null ? null : lead.ai().get("urgency")));
-        Map<String, Object> request = Map.of("properties", properties, "associations", List.of(Map.of(
-                "to", Map.of("id", contactId),
-                "types", List.of(Map.of("associationCategory", "HUBSPOT_DEFINED", "associationTypeId", 204)))));
-        Map<?, ?> created = send(() -> http.post().uri(url(hubspot, "/crm/v3/objects/tasks"))
-                .header("Authorization", "Bearer " + hubspot.token().reveal())
-                .contentType(MediaType.APPLICATION_JSON).body(request).retrieve().body(Map.class), "HubSpot");
-        return new Outcome(WorkflowActionLog.DONE, "HubSpot task " + (created == null ? "?" : created.get("id"))
-                + " for contact " + contactId + " due " + due, null);
+        LocalDate dueDate = LocalDate.now(clock.withZone(tenant.timezone())).plusDays(days);
+        CrmTask task = new CrmTask(lead.eventId(),
+                render(text(trigger.params().get("subject"), "Follow up {lead.full_name}"), lead),
+                render(text(trigger.params().get("message"), "Lead matched workflow trigger " + trigger.name()), lead),
+                dueDate, dueDate.atStartOfDay(tenant.timezone()).toInstant(), tenant.timezone(),
+                CrmTask.Priority.fromUrgency(lead.ai() == null ? null : lead.ai().get("urgency")));
+        DestinationConfig destination = target.destination();
+        if (destination.isDryRun()) {
+            return dryRun(tenant, trigger, "create_task", lead, destination, Map.of("task", task));
+        }
+        String recordId = recordId(tenant, destination, lead);
+        return new Outcome(WorkflowActionLog.DONE, target.writer().createTask(destination, recordId, task), null);
     }
 
     private Outcome owner(TenantConfig tenant, WorkflowTrigger trigger, EnrichedLead lead) {
-        Optional<DestinationConfig> crm = crm(tenant);
-        if (crm.isEmpty() || !"hubspot".equals(crm.get().type())) {
-            return notSupported(crm);
+        CrmTarget target = crmTarget(tenant, trigger);
+        if (target.skipped() != null) {
+            return target.skipped();
         }
         String ruleOwner = null;
         MappingContext ctx = new MappingContext(lead.lead(), lead.call(), lead.ai());
@@ -309,20 +316,82 @@ public class WorkflowActions {
             throw new PermanentDeliveryException("workflow trigger '" + trigger.name() + "': no params.rules entry "
                     + "matched and there are no params.owners for assign_owner", 0, null, null);
         }
-        DestinationConfig hubspot = crm.get();
-        String contactId = hubSpotContactId(tenant, hubspot, lead);
+        DestinationConfig destination = target.destination();
+        String recordId = destination.isDryRun() ? null : recordId(tenant, destination, lead);
         String owner = ruleOwner;
         if (owner == null) {
             List<?> list = (List<?>) owners;
             owner = String.valueOf(list.get(log.nextOwnerIndex(tenant.tenant(), trigger.name(), list.size())));
         }
-        String chosen = owner;
-        send(() -> http.patch().uri(url(hubspot, "/crm/v3/objects/contacts/" + contactId))
-                .header("Authorization", "Bearer " + hubspot.token().reveal())
-                .contentType(MediaType.APPLICATION_JSON)
-                .body(Map.of("properties", Map.of("hubspot_owner_id", chosen))).retrieve().toBodilessEntity(),
-                "HubSpot");
-        return new Outcome(WorkflowActionLog.DONE, "owner " + owner + " on contact " + contactId, null);
+        if (destination.isDryRun()) {
+            return dryRun(tenant, trigger, "assign_owner", lead, destination, Map.of("owner_id", owner));
+        }
+        return new Outcome(WorkflowActionLog.DONE, target.writer().assignOwner(destination, recordId, owner), null);
+    }
+
+    /**
+     * The CRM a {@code create_task} / {@code assign_owner} writes to: the enabled destination named by the trigger's
+     * {@code params.destination}, else the tenant's first enabled destination whose type has a
+     * {@link CrmWorkflowWriter}.
+     */
+    private CrmTarget crmTarget(TenantConfig tenant, WorkflowTrigger trigger) {
+        Object wanted = trigger.params().get("destination");
+        List<DestinationConfig> enabled = tenant.destinations().stream().filter(DestinationConfig::enabled).toList();
+        if (wanted != null) {
+            DestinationConfig d = enabled.stream().filter(x -> x.id().equals(wanted.toString())).findFirst()
+                    .orElseThrow(() -> new PermanentDeliveryException("workflow trigger '" + trigger.name()
+                            + "': params.destination '" + wanted + "' is not an enabled destination of tenant '"
+                            + tenant.tenant() + "'", 0, null, null));
+            CrmWorkflowWriter writer = writers.get(d.type());
+            return writer == null ? new CrmTarget(null, null, new Outcome(WorkflowActionLog.SKIPPED,
+                    "not supported for destination type " + d.type(), null)) : new CrmTarget(d, writer, null);
+        }
+        for (DestinationConfig d : enabled) {
+            if (writers.containsKey(d.type())) {
+                return new CrmTarget(d, writers.get(d.type()), null);
+            }
+        }
+        return new CrmTarget(null, null, new Outcome(WorkflowActionLog.SKIPPED, enabled.isEmpty()
+                ? "no CRM destination" : "not supported for destination types " + enabled.stream()
+                .map(DestinationConfig::type).distinct().toList(), null));
+    }
+
+    /** The destination and writer of a CRM action, or the skipped outcome when there is none. */
+    private record CrmTarget(DestinationConfig destination, CrmWorkflowWriter writer, Outcome skipped) {
+    }
+
+    private String recordId(TenantConfig tenant, DestinationConfig destination, EnrichedLead lead) {
+        return contacts.knownRecordId(tenant.tenant(), destination.id(), List.of("phone", "email"), lead.phone(),
+                lead.email()).orElseThrow(() -> new TransientDeliveryException("the lead's record id in destination '"
+                + destination.id() + "' is not known yet (the CRM delivery has not finished)", 0, null, null, null));
+    }
+
+    /**
+     * A dry-run destination gets no request: the action is written as
+     * {@code <data-dir>/dry-run/<tenant>/<destination>/<event>-workflow-<trigger>-<action>.json} and recorded done.
+     */
+    private Outcome dryRun(TenantConfig tenant, WorkflowTrigger trigger, String action, EnrichedLead lead,
+                           DestinationConfig destination, Map<String, Object> what) {
+        Path dir = dataDir.resolve("dry-run").resolve(tenant.tenant()).resolve(destination.id());
+        Path file = dir.resolve((lead.eventId() + "-workflow-" + trigger.name() + "-" + action)
+                .replaceAll("[^A-Za-z0-9._-]", "_") + ".json");
+        Map<String, Object> content = new LinkedHashMap<>();
+        content.put("action", action);
+        content.put("trigger", trigger.name());
+        content.put("destination", destination.id());
+        content.put("type", destination.type());
+        content.put("event_id", lead.eventId());
+        content.put("record_id", contacts.knownRecordId(tenant.tenant(), destination.id(), List.of("phone", "email"),
+                lead.phone(), lead.email()).orElse(null));
+        content.putAll(what);
+        try {
+            Files.createDirectories(dir);
+            Files.write(file, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(content));
+        } catch (IOException e) {
+            throw new TransientDeliveryException("dry run: cannot write " + file + ": " + e.getClass().getSimpleName(),
+                    0, null, null, e);
+        }
+        return new Outcome(WorkflowActionLog.DONE, "dry run: " + file.getFileName(), null);
     }
 
     private Outcome followUpCall(TenantConfig tenant, WorkflowTrigger trigger, EnrichedLead lead) {
@@ -332,36 +401,6 @@ public class WorkflowActions {
         Instant due = clock.instant().plus(java.time.Duration.ofDays(number(trigger.params().get("due_in_days"), 1)));
         log.scheduleCall(tenant.tenant(), lead.contactId(), lead.phone(), due, lead.eventId(), trigger.name());
         return new Outcome(WorkflowActionLog.DONE, "call back due " + due, null);
-    }
-
-    private static Optional<DestinationConfig> crm(TenantConfig tenant) {
-        return tenant.destinations().stream().filter(DestinationConfig::enabled)
-                .filter(d -> !"webhook".equals(d.type()) && !"custom_rest".equals(d.type())).findFirst();
-    }
-
-    private static Outcome notSupported(Optional<DestinationConfig> crm) {
-        return new Outcome(WorkflowActionLog.SKIPPED, crm.map(d -> "not supported for " + d.type())
-                .orElse("no CRM destination"), null);
-    }
-
-    private String hubSpotContactId(TenantConfig tenant, DestinationConfig hubspot, EnrichedLead lead) {
-        return contacts.knownRecordId(tenant.tenant(), hubspot.id(), List.of("phone", "email"), lead.phone(),
-                lead.email()).orElseThrow(() -> new TransientDeliveryException("HubSpot contact id of the lead not "
-                + "known yet (destination '" + hubspot.id() + "' has not delivered it)", 0, null, null, null));
-    }
-
-    private static URI url(DestinationConfig d, String path) {
-        String base = d.baseUrl() != null ? d.baseUrl().toString() : HubSpotConnector.DEFAULT_BASE_URL;
-        return URI.create(base.replaceAll("/+$", "") + path);
-    }
-
-    private static String priority(Object urgency) {
-        String u = urgency == null ? "" : urgency.toString().toLowerCase(java.util.Locale.ROOT);
-        return switch (u) {
-            case "high", "immediate", "urgent" -> "HIGH";
-            case "low" -> "LOW";
-            default -> "MEDIUM";
-        };
     }
 
     private <T> T send(java.util.function.Supplier<T> call, String what) {

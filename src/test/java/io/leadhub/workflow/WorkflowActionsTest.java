@@ -17,6 +17,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.leadhub.TestDatabase;
+import io.leadhub.TestSettings;
+import io.leadhub.dispatch.hubspot.HubSpotWorkflowWriter;
 import io.leadhub.calls.TwilioRestClients;
 import io.leadhub.contact.ContactIndex;
 import io.leadhub.dispatch.TransientDeliveryException;
@@ -100,6 +102,8 @@ class WorkflowActionsTest {
         contacts = new ContactIndex(db.jdbc(), Optional.of(clock));
         log = new WorkflowActionLog(db.jdbc(), Optional.of(clock));
         return new WorkflowActions(json, tenants, log, contacts, new TwilioRestClients(), RestClient.builder(),
+                List.of(new HubSpotWorkflowWriter(json, RestClient.builder())),
+                TestSettings.with(Map.of("leadhub.data-dir", dir.resolve("data").toString())),
                 Optional.of(clock));
     }
 
@@ -241,6 +245,50 @@ class WorkflowActionsTest {
     }
 
     @Test
+    void aDryRunCrmGetsNoRequestButAFileDescribingTheAction() throws Exception {
+        WorkflowActions actions = actions("""
+                tenant: wf
+                timezone: America/New_York
+                destinations:
+                  - { id: hs, type: hubspot, base_url: "${STUB}", dry_run: true }
+                workflow_triggers:
+                  - { name: hot, when: "true", actions: [create_task, assign_owner], params: { owners: ["7"] } }
+                """, DAY);
+
+        assertThat(actions.run(lead("e1", 50))).containsEntry("hot|create_task", "done")
+                .containsEntry("hot|assign_owner", "done");
+
+        Path files = dir.resolve("data/dry-run/wf/hs");
+        String task = Files.readString(files.resolve("e1-workflow-hot-create_task.json"));
+        assertThat(json.readTree(task).at("/task/subject").asText()).isEqualTo("Follow up Jane Doe");
+        assertThat(json.readTree(task).at("/task/priority").asText()).isEqualTo("HIGH");
+        assertThat(json.readTree(Files.readString(files.resolve("e1-workflow-hot-assign_owner.json")))
+                .at("/owner_id").asText()).isEqualTo("7");
+        assertThat(stub.getAllServeEvents()).isEmpty();
+    }
+
+    @Test
+    void paramsDestinationPicksTheCrmAndAnUnknownOneFailsTheAction() throws Exception {
+        WorkflowActions actions = actions("""
+                tenant: wf
+                destinations:
+                  - { id: hs, type: hubspot, base_url: "${STUB}", token: "${TOKEN}" }
+                  - { id: hs-dry, type: hubspot, base_url: "${STUB}", dry_run: true }
+                workflow_triggers:
+                  - { name: a, when: "true", actions: [create_task], params: { destination: hs-dry } }
+                  - { name: b, when: "true", actions: [create_task], params: { destination: nope } }
+                """, DAY);
+
+        assertThat(actions.run(lead("e1", 50))).containsEntry("a|create_task", "done")
+                .containsEntry("b|create_task", "failed");
+
+        assertThat(dir.resolve("data/dry-run/wf/hs-dry/e1-workflow-a-create_task.json")).exists();
+        assertThat(log.status("wf", "e1", "b", "create_task")).contains("failed");
+        assertThat(db.jdbc().queryForObject("SELECT detail FROM workflow_actions WHERE trigger_name = 'b'",
+                String.class)).contains("params.destination 'nope'");
+    }
+
+    @Test
     void tasksForOtherCrmsAreSkippedWithTheReason() throws Exception {
         WorkflowActions actions = actions("""
                 tenant: wf
@@ -252,7 +300,7 @@ class WorkflowActionsTest {
 
         assertThat(actions.run(lead("e1", 50))).containsEntry("hot|create_task", "skipped");
         assertThat(db.jdbc().queryForList("SELECT detail FROM workflow_actions", String.class))
-                .containsOnly("not supported for pipedrive");
+                .containsOnly("not supported for destination types [pipedrive]");
     }
 
     @Test
