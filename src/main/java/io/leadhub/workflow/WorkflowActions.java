@@ -55,8 +55,13 @@ import org.springframework.web.client.RestClientResponseException;
  *
  * <p>Actions:
  * <ul>
- *   <li>{@code send_notification}: {@code POST {"text": <params.message>}} to {@code workflow.notification.slack_webhook_url}
- *       (Slack incoming webhook, https://api.slack.com/messaging/webhooks).</li>
+ *   <li>{@code send_notification} on the channel {@code params.channel} ({@code slack} or {@code email}; default
+ *       slack when {@code workflow.notification.slack_webhook_url} is set, else email): {@code slack} posts
+ *       {@code {"text": <params.message>}} to the Slack-compatible incoming webhook
+ *       (https://api.slack.com/messaging/webhooks); {@code email} sends {@code params.subject} / {@code params.message}
+ *       to {@code params.to} (else {@code workflow.notification.email.to}) through the tenant's SMTP server
+ *       ({@link WorkflowMail}). One channel per action, so each is sent once; a trigger notifies both through two
+ *       triggers.</li>
  *   <li>{@code send_sms}: twilio-java {@code Message.creator(to, from, body)} with the tenant's {@code sources.twilio}
  *       account (client from {@link TwilioRestClients}); {@code from} = {@code workflow.sms.from}, else
  *       {@code sources.twilio.caller_id}. Inside {@code workflow.sms.quiet_hours} (tenant timezone) the SMS is not
@@ -95,6 +100,7 @@ public class WorkflowActions {
     private final Clock clock;
     private final Map<String, CrmWorkflowWriter> writers;
     private final Path dataDir;
+    private final WorkflowMail mail;
 
     /**
      * @param json     JSON mapper
@@ -105,11 +111,13 @@ public class WorkflowActions {
      * @param builder  Spring's RestClient builder
      * @param writers  the CRM side of create_task / assign_owner, one per destination type
      * @param props    LeadHub settings (data dir for dry-run files)
+     * @param mail     SMTP sender of e-mail notifications
      * @param clock    clock (tests pass a fixed one)
      */
     public WorkflowActions(ObjectMapper json, TenantRegistry tenants, WorkflowActionLog log, ContactIndex contacts,
                            TwilioRestClients twilio, RestClient.Builder builder, List<CrmWorkflowWriter> writers,
-                           LeadHubProperties props, Optional<Clock> clock) {
+                           LeadHubProperties props, WorkflowMail mail, Optional<Clock> clock) {
+        this.mail = mail;
         this.json = json;
         this.writers = writers.stream().collect(java.util.stream.Collectors.toUnmodifiableMap(
                 CrmWorkflowWriter::type, w -> w));
@@ -205,13 +213,32 @@ public class WorkflowActions {
     }
 
     private Outcome notify(TenantConfig tenant, WorkflowTrigger trigger, EnrichedLead lead) {
-        Object url = map(tenant.workflow().get("notification")).get("slack_webhook_url");
+        Map<String, Object> notification = map(tenant.workflow().get("notification"));
+        Object url = notification.get("slack_webhook_url");
+        Map<String, Object> email = map(notification.get("email"));
+        Object channel = trigger.params().get("channel");
+        String chosen = channel != null ? channel.toString() : url != null ? "slack" : !email.isEmpty() ? "email"
+                : null;
+        if (chosen == null) {
+            throw new PermanentDeliveryException("tenant '" + tenant.tenant() + "' has neither "
+                    + "workflow.notification.slack_webhook_url nor workflow.notification.email", 0, null, null);
+        }
+        String text = render(text(trigger.params().get("message"),
+                "New lead {lead.full_name} ({lead.phone}) matched " + trigger.name()), lead);
+        if ("email".equals(chosen)) {
+            if (email.isEmpty()) {
+                throw new PermanentDeliveryException("tenant '" + tenant.tenant()
+                        + "' has no workflow.notification.email", 0, null, null);
+            }
+            String subject = render(text(trigger.params().get("subject"), "LeadHub: {lead.full_name} matched "
+                    + trigger.name()), lead);
+            int recipients = mail.send(email, WorkflowMail.strings(trigger.params().get("to")), subject, text);
+            return new Outcome(WorkflowActionLog.DONE, "e-mail sent to " + recipients + " recipient(s)", null);
+        }
         if (!(url instanceof Secret secret) || secret.isEmpty()) {
             throw new PermanentDeliveryException("tenant '" + tenant.tenant()
                     + "' has no workflow.notification.slack_webhook_url", 0, null, null);
         }
-        String text = render(text(trigger.params().get("message"),
-                "New lead {lead.full_name} ({lead.phone}) matched " + trigger.name()), lead);
         send(() -> http.post().uri(URI.create(secret.reveal())).contentType(MediaType.APPLICATION_JSON)
                 .body(Map.of("text", text)).retrieve().toBodilessEntity(), "Slack webhook");
         return new Outcome(WorkflowActionLog.DONE, "notification posted", null);

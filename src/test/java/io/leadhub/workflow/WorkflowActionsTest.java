@@ -44,6 +44,11 @@ import org.springframework.web.client.RestClient;
 
 class WorkflowActionsTest {
 
+    @org.junit.jupiter.api.extension.RegisterExtension
+    static final com.icegreen.greenmail.junit5.GreenMailExtension SMTP =
+            new com.icegreen.greenmail.junit5.GreenMailExtension(
+                    com.icegreen.greenmail.util.ServerSetupTest.SMTP.dynamicPort());
+
     /** 15:00 UTC = 10:00 in New York: outside the quiet hours. */
     private static final Instant DAY = Instant.parse("2026-03-02T15:00:00Z");
     /** 03:00 UTC = 22:00 in New York: inside quiet hours 21:00-08:00. */
@@ -96,6 +101,7 @@ class WorkflowActionsTest {
         env.put("SLACK", stub.baseUrl() + "/slack/hook");
         env.put("TOKEN", "pat-SECRET");
         env.put("TWILIO_TOKEN", "twilio-SECRET");
+        env.put("SMTP_PORT", String.valueOf(SMTP.getSmtp().getPort()));
         Clock clock = Clock.fixed(now, ZoneOffset.UTC);
         TenantRegistry tenants = new TenantRegistry(dir, new TenantFileLoader(env::get, "US", clock, null));
         assertThat(tenants.errors()).isEmpty();
@@ -103,7 +109,7 @@ class WorkflowActionsTest {
         log = new WorkflowActionLog(db.jdbc(), Optional.of(clock));
         return new WorkflowActions(json, tenants, log, contacts, new TwilioRestClients(), RestClient.builder(),
                 List.of(new HubSpotWorkflowWriter(json, RestClient.builder())),
-                TestSettings.with(Map.of("leadhub.data-dir", dir.resolve("data").toString())),
+                TestSettings.with(Map.of("leadhub.data-dir", dir.resolve("data").toString())), new WorkflowMail(),
                 Optional.of(clock));
     }
 
@@ -381,5 +387,36 @@ class WorkflowActionsTest {
         assertThat(tenants.errors()).isEmpty();
         assertThat(tenants.find("acme").orElseThrow().workflowTriggers()).hasSize(2)
                 .first().satisfies(t -> assertThat(t.ownerRules()).hasSize(1));
+    }
+
+    @Test
+    void anEmailNotificationGoesThroughTheTenantsSmtpServerOnce() throws Exception {
+        WorkflowActions actions = actions("""
+                tenant: wf
+                destinations: []
+                workflow:
+                  notification:
+                    slack_webhook_url: "${SLACK}"
+                    email:
+                      host: 127.0.0.1
+                      port: ${SMTP_PORT}
+                      security: none
+                      from: "LeadHub <leads@acme.example>"
+                      to: [sales@acme.example]
+                workflow_triggers:
+                  - name: hot
+                    when: "true"
+                    actions: [send_notification]
+                    params: { channel: email, subject: "Hot lead {lead.full_name}", message: "Score {ai.lead_score}" }
+                """, DAY);
+
+        assertThat(actions.run(lead("e1", 91))).containsEntry("hot|send_notification", "done");
+        assertThat(actions.run(lead("e1", 91))).containsEntry("hot|send_notification", "done");
+
+        assertThat(SMTP.getReceivedMessages()).hasSize(1);
+        assertThat(SMTP.getReceivedMessages()[0].getSubject()).isEqualTo("Hot lead Jane Doe");
+        assertThat(com.icegreen.greenmail.util.GreenMailUtil.getBody(SMTP.getReceivedMessages()[0]))
+                .contains("Score 91");
+        stub.verify(0, postRequestedFor(urlEqualTo("/slack/hook")));
     }
 }
