@@ -28,8 +28,12 @@ public class WorkflowActionLog {
     public static final String FAILED = "failed";
     /** The action does not apply (detail = reason, e.g. not supported for a CRM type). */
     public static final String SKIPPED = "skipped";
-    /** Not run now (SMS quiet hours); {@code due_at} = the next allowed time. */
+    /** Not run now (SMS quiet hours); {@code due_at} = the next allowed time, {@code payload} = what to send. */
     public static final String DEFERRED = "deferred";
+    /** A deferred action claimed by a drain run and not finished yet. */
+    public static final String SENDING = "sending";
+    /** A {@value #SENDING} row older than this is taken to belong to a crashed run and is claimed again. */
+    static final java.time.Duration STALE_SENDING = java.time.Duration.ofMinutes(10);
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
@@ -73,11 +77,67 @@ public class WorkflowActionLog {
      */
     public void finish(String tenant, String eventId, String trigger, String action, String status, String detail,
                        Instant dueAt) {
+        finish(tenant, eventId, trigger, action, status, detail, dueAt, null);
+    }
+
+    /**
+     * Records how a claimed action ended, with what a deferred action will send.
+     *
+     * @param status  one of the status constants
+     * @param detail  reason or result (no secrets, masked PII), cut to 1000 characters; may be null
+     * @param dueAt   next allowed time for {@value #DEFERRED}, else null
+     * @param payload JSON of what a {@value #DEFERRED} action sends when due (at most 4000 characters), else null
+     */
+    public void finish(String tenant, String eventId, String trigger, String action, String status, String detail,
+                       Instant dueAt, String payload) {
         String text = detail == null ? null : detail.length() > 1000 ? detail.substring(0, 1000) : detail;
-        jdbc.update("UPDATE workflow_actions SET status = ?, detail = ?, due_at = ?, updated_at = ? WHERE tenant = ? "
-                        + "AND event_id = ? AND trigger_name = ? AND action = ?", status, text,
-                dueAt == null ? null : Timestamp.from(dueAt), Timestamp.from(clock.instant()), tenant, eventId,
-                trigger, action);
+        jdbc.update("UPDATE workflow_actions SET status = ?, detail = ?, due_at = ?, payload = ?, updated_at = ? "
+                        + "WHERE tenant = ? AND event_id = ? AND trigger_name = ? AND action = ?", status, text,
+                dueAt == null ? null : Timestamp.from(dueAt), payload, Timestamp.from(clock.instant()), tenant,
+                eventId, trigger, action);
+    }
+
+    /**
+     * A deferred action that is due.
+     *
+     * @param status    {@value #DEFERRED}, or {@value #SENDING} when a crashed run left it claimed
+     * @param updatedAt the row's {@code updated_at}, the claim's version check
+     * @param payload   JSON of what to send
+     */
+    public record Deferred(String tenant, String eventId, String trigger, String action, String status,
+                           Timestamp updatedAt, String payload) {
+    }
+
+    /**
+     * @param limit most rows to return
+     * @return deferred actions with a payload whose {@code due_at} has passed, oldest first, plus
+     *         {@value #SENDING} rows not updated for {@link #STALE_SENDING}
+     */
+    public List<Deferred> dueDeferred(int limit) {
+        Instant now = clock.instant();
+        return jdbc.query("SELECT tenant, event_id, trigger_name, action, status, updated_at, payload "
+                        + "FROM workflow_actions WHERE payload IS NOT NULL AND ((status = ? AND due_at <= ?) "
+                        + "OR (status = ? AND updated_at < ?)) ORDER BY due_at",
+                (rs, i) -> new Deferred(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getTimestamp(6), rs.getString(7)),
+                DEFERRED, Timestamp.from(now), SENDING, Timestamp.from(now.minus(STALE_SENDING)))
+                .stream().limit(limit).toList();
+    }
+
+    /**
+     * Claims a due deferred action for this run: sets it {@value #SENDING} only if it is unchanged since
+     * {@link #dueDeferred} read it (another instance's claim changes {@code updated_at}).
+     *
+     * @return true when this run must send it
+     */
+    public boolean claimDeferred(Deferred row) {
+        Timestamp now = Timestamp.from(clock.instant());
+        if (!now.after(row.updatedAt())) {
+            now = new Timestamp(row.updatedAt().getTime() + 1);
+        }
+        return jdbc.update("UPDATE workflow_actions SET status = ?, updated_at = ? WHERE tenant = ? AND event_id = ? "
+                + "AND trigger_name = ? AND action = ? AND status = ? AND updated_at = ?", SENDING, now, row.tenant(),
+                row.eventId(), row.trigger(), row.action(), row.status(), row.updatedAt()) == 1;
     }
 
     /** @return the status of an action of an event, if claimed */

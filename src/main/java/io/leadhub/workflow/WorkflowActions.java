@@ -65,7 +65,8 @@ import org.springframework.web.client.RestClientResponseException;
  *   <li>{@code send_sms}: twilio-java {@code Message.creator(to, from, body)} with the tenant's {@code sources.twilio}
  *       account (client from {@link TwilioRestClients}); {@code from} = {@code workflow.sms.from}, else
  *       {@code sources.twilio.caller_id}. Inside {@code workflow.sms.quiet_hours} (tenant timezone) the SMS is not
- *       sent and recorded as {@code deferred} with the end of the quiet hours.</li>
+ *       sent: it is recorded as {@code deferred} with the end of the quiet hours and the rendered message, and
+ *       {@link #runDeferred()} (route {@code workflow-deferred-actions}) sends it when the quiet hours end.</li>
  *   <li>{@code create_task}: a task due {@code params.due_in_days} (default 1) days from today (tenant time zone),
  *       subject {@code params.subject}, body {@code params.message}, priority from {@code ai.urgency}, linked to the
  *       lead's record in the CRM destination ({@code params.destination}, else the first enabled destination whose
@@ -89,6 +90,10 @@ import org.springframework.web.client.RestClientResponseException;
 public class WorkflowActions {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkflowActions.class);
+    /** Deferred rows handled per run of {@link #runDeferred()}. */
+    static final int DEFERRED_BATCH = 100;
+    /** Wait before a deferred SMS is tried again after a transient Twilio failure. */
+    static final int DEFERRED_RETRY_MINUTES = 5;
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{(lead|call|ai)\\.([a-z0-9_]+)}");
 
     private final ObjectMapper json;
@@ -184,7 +189,7 @@ public class WorkflowActions {
                     outcome = new Outcome(WorkflowActionLog.FAILED, e.getMessage(), null);
                 }
                 log.finish(tenant.tenant(), lead.eventId(), trigger.name(), action, outcome.status(),
-                        outcome.detail(), outcome.dueAt());
+                        outcome.detail(), outcome.dueAt(), outcome.payloadJson(json));
                 LOG.info("Workflow action {} of trigger '{}' (tenant '{}', event {}): {} {}", action, trigger.name(),
                         tenant.tenant(), lead.eventId(), outcome.status(), outcome.detail() == null ? ""
                                 : outcome.detail());
@@ -197,8 +202,27 @@ public class WorkflowActions {
         return out;
     }
 
-    /** How an action ended. */
-    record Outcome(String status, String detail, Instant dueAt) {
+    /**
+     * How an action ended.
+     *
+     * @param status  a {@link WorkflowActionLog} status
+     * @param detail  reason or result (masked), may be null
+     * @param dueAt   when a deferred action is due, else null
+     * @param payload what a deferred action will send ({@code to}, {@code from}, {@code body}), else null
+     */
+    record Outcome(String status, String detail, Instant dueAt, Map<String, String> payload) {
+
+        Outcome(String status, String detail, Instant dueAt) {
+            this(status, detail, dueAt, null);
+        }
+
+        String payloadJson(ObjectMapper json) {
+            try {
+                return payload == null ? null : json.writeValueAsString(payload);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("cannot write a map of strings", e);
+            }
+        }
     }
 
     private Outcome runAction(TenantConfig tenant, WorkflowTrigger trigger, String action, EnrichedLead lead) {
@@ -249,23 +273,39 @@ public class WorkflowActions {
             return new Outcome(WorkflowActionLog.SKIPPED, "lead has no phone", null);
         }
         Map<String, Object> sms = map(tenant.workflow().get("sms"));
-        Instant resume = quietHoursEnd(map(sms.get("quiet_hours")), tenant.timezone());
-        if (resume != null) {
-            return new Outcome(WorkflowActionLog.DEFERRED, "quiet hours until " + resume, resume);
-        }
         TwilioSettings settings = TwilioSettings.of(tenant);
         String from = sms.get("from") != null ? sms.get("from").toString() : settings.callerId();
-        if (settings.accountSid() == null || settings.authToken().isEmpty() || from == null) {
+        String body = render(text(trigger.params().get("message"),
+                "Thanks for calling, {lead.first_name}! We will get back to you shortly."), lead);
+        Instant resume = quietHoursEnd(map(sms.get("quiet_hours")), tenant.timezone());
+        if (resume != null) {
+            Map<String, String> message = new LinkedHashMap<>();
+            message.put("to", lead.phone());
+            message.put("from", from);
+            message.put("body", body);
+            return new Outcome(WorkflowActionLog.DEFERRED, "quiet hours until " + resume, resume, message);
+        }
+        return sendSms(tenant, lead.phone(), from, body);
+    }
+
+    /**
+     * Sends one SMS with twilio-java through the tenant's {@code sources.twilio} account.
+     *
+     * @return DONE with the message SID and the masked number
+     * @throws PermanentDeliveryException without account, token or sender, or on a Twilio 4xx
+     * @throws TransientDeliveryException when Twilio is unreachable or answers 5xx, 408 or 429
+     */
+    private Outcome sendSms(TenantConfig tenant, String to, String from, String body) {
+        TwilioSettings settings = TwilioSettings.of(tenant);
+        String sender = from != null ? from : settings.callerId();
+        if (settings.accountSid() == null || settings.authToken().isEmpty() || sender == null) {
             throw new PermanentDeliveryException("tenant '" + tenant.tenant() + "' needs sources.twilio.account_sid, "
                     + "auth_token and workflow.sms.from (or sources.twilio.caller_id) for send_sms", 0, null, null);
         }
-        String body = render(text(trigger.params().get("message"),
-                "Thanks for calling, {lead.first_name}! We will get back to you shortly."), lead);
         try {
-            Message message = Message.creator(new PhoneNumber(lead.phone()), new PhoneNumber(from), body)
+            Message message = Message.creator(new PhoneNumber(to), new PhoneNumber(sender), body)
                     .create(twilio.client(settings));
-            return new Outcome(WorkflowActionLog.DONE, "SMS " + message.getSid() + " to "
-                    + Masking.phone(lead.phone()), null);
+            return new Outcome(WorkflowActionLog.DONE, "SMS " + message.getSid() + " to " + Masking.phone(to), null);
         } catch (ApiConnectionException e) {
             throw new TransientDeliveryException("Twilio unreachable: " + e.getMessage(), 0, null, null, e);
         } catch (ApiException e) {
@@ -276,6 +316,51 @@ public class WorkflowActions {
             }
             throw new PermanentDeliveryException("Twilio " + status + ": " + e.getMessage(), status, null, e);
         }
+    }
+
+    /**
+     * Step {@code send-due-deferred-actions} of route {@code workflow-deferred-actions}: sends the SMS deferred by
+     * quiet hours whose time has come. Each row is claimed first ({@link WorkflowActionLog#claimDeferred}), so
+     * only one instance sends it. Outcomes: sent = done; Twilio 4xx or missing settings = failed; Twilio 5xx, 429
+     * or unreachable = deferred again {@value #DEFERRED_RETRY_MINUTES} minutes later; still (or again) inside the
+     * quiet hours = deferred to their end; the tenant file gone = failed.
+     *
+     * @return the number of rows handled in this run (at most {@value #DEFERRED_BATCH})
+     */
+    public int runDeferred() {
+        int handled = 0;
+        for (WorkflowActionLog.Deferred row : log.dueDeferred(DEFERRED_BATCH)) {
+            if (!log.claimDeferred(row)) {
+                continue;
+            }
+            handled++;
+            Outcome outcome;
+            try {
+                outcome = sendDeferred(row);
+            } catch (TransientDeliveryException e) {
+                outcome = new Outcome(WorkflowActionLog.DEFERRED, "retry after: " + e.getMessage(),
+                        clock.instant().plus(java.time.Duration.ofMinutes(DEFERRED_RETRY_MINUTES)));
+            } catch (PermanentDeliveryException | IOException e) {
+                outcome = new Outcome(WorkflowActionLog.FAILED, e.getMessage(), null);
+            }
+            log.finish(row.tenant(), row.eventId(), row.trigger(), row.action(), outcome.status(), outcome.detail(),
+                    outcome.dueAt(), WorkflowActionLog.DEFERRED.equals(outcome.status()) ? row.payload() : null);
+            LOG.info("Deferred workflow action {} of trigger '{}' (tenant '{}', event {}): {} {}", row.action(),
+                    row.trigger(), row.tenant(), row.eventId(), outcome.status(), outcome.detail());
+        }
+        return handled;
+    }
+
+    private Outcome sendDeferred(WorkflowActionLog.Deferred row) throws IOException {
+        TenantConfig tenant = tenants.find(row.tenant()).orElseThrow(() -> new PermanentDeliveryException(
+                "tenant '" + row.tenant() + "' is no longer configured", 0, null, null));
+        Map<String, String> message = json.readValue(row.payload(),
+                new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() { });
+        Instant resume = quietHoursEnd(map(map(tenant.workflow().get("sms")).get("quiet_hours")), tenant.timezone());
+        if (resume != null) {
+            return new Outcome(WorkflowActionLog.DEFERRED, "quiet hours until " + resume, resume, message);
+        }
+        return sendSms(tenant, message.get("to"), message.get("from"), message.get("body"));
     }
 
     /**

@@ -419,4 +419,49 @@ class WorkflowActionsTest {
                 .contains("Score 91");
         stub.verify(0, postRequestedFor(urlEqualTo("/slack/hook")));
     }
+
+    @Test
+    void aDeferredSmsIsSentOnceWhenTheQuietHoursEnd() throws Exception {
+        String yaml = tenant("""
+                  - { name: sms, when: "true", actions: [send_sms], params: { message: "Hi {lead.first_name}" } }
+                """);
+        String messages = "/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Messages.json";
+        assertThat(actions(yaml, NIGHT).run(lead("e1", 50))).containsEntry("sms|send_sms", "deferred");
+        assertThat(actions(yaml, NIGHT.plusSeconds(3600)).runDeferred()).isZero();
+
+        WorkflowActions morning = actions(yaml, Instant.parse("2026-03-03T13:00:01Z"));
+        assertThat(morning.runDeferred()).isEqualTo(1);
+        assertThat(morning.runDeferred()).isZero();
+        assertThat(morning.run(lead("e1", 50))).containsEntry("sms|send_sms", "done");
+
+        stub.verify(1, postRequestedFor(urlEqualTo(messages))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("Body=Hi+Jane"))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("To=%2B14045558514")));
+        assertThat(db.jdbc().queryForObject("SELECT detail FROM workflow_actions", String.class))
+                .startsWith("SMS SM1 to ").doesNotContain("4045558514");
+    }
+
+    @Test
+    void aDeferredSmsThatTwilioCannotTakeNowIsDeferredAgainAndOneItRefusesFails() throws Exception {
+        String yaml = tenant("""
+                  - { name: sms, when: "true", actions: [send_sms] }
+                """);
+        String messages = "/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Messages.json";
+        actions(yaml, NIGHT).run(lead("e1", 50));
+        stub.stubFor(post(urlEqualTo(messages)).willReturn(aResponse().withStatus(503)
+                .withHeader("Content-Type", "application/json").withBody("{\"code\":20500,\"message\":\"down\",\"status\":503}")));
+
+        Instant morning = Instant.parse("2026-03-03T13:00:01Z");
+        assertThat(actions(yaml, morning).runDeferred()).isEqualTo(1);
+        Map<String, Object> row = db.jdbc().queryForMap("SELECT status, due_at FROM workflow_actions");
+        assertThat(row).as(db.jdbc().queryForObject("SELECT detail FROM workflow_actions", String.class)).containsEntry("STATUS", "deferred");
+        assertThat(((java.time.OffsetDateTime) row.get("DUE_AT")).toInstant())
+                .isEqualTo(morning.plusSeconds(300));
+
+        stub.stubFor(post(urlEqualTo(messages)).willReturn(aResponse().withStatus(400)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"code\":21211,\"message\":\"Invalid 'To' Phone Number\",\"status\":400}")));
+        assertThat(actions(yaml, morning.plusSeconds(301)).runDeferred()).isEqualTo(1);
+        assertThat(db.jdbc().queryForObject("SELECT status FROM workflow_actions", String.class)).isEqualTo("failed");
+    }
 }
