@@ -8,7 +8,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.patch;
 import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.put;
+import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -22,6 +25,9 @@ import io.leadhub.dispatch.hubspot.HubSpotWorkflowWriter;
 import io.leadhub.calls.TwilioRestClients;
 import io.leadhub.contact.ContactIndex;
 import io.leadhub.dispatch.TransientDeliveryException;
+import io.leadhub.dispatch.crmhttp.CrmHttpClient;
+import io.leadhub.dispatch.pipedrive.PipedriveConnector;
+import io.leadhub.dispatch.pipedrive.PipedriveWorkflowWriter;
 import io.leadhub.event.EnrichedLead;
 import io.leadhub.tenant.TenantFileLoader;
 import io.leadhub.tenant.TenantRegistry;
@@ -108,7 +114,8 @@ class WorkflowActionsTest {
         contacts = new ContactIndex(db.jdbc(), Optional.of(clock));
         log = new WorkflowActionLog(db.jdbc(), Optional.of(clock));
         return new WorkflowActions(json, tenants, log, contacts, new TwilioRestClients(), RestClient.builder(),
-                List.of(new HubSpotWorkflowWriter(json, RestClient.builder())),
+                List.of(new HubSpotWorkflowWriter(json, RestClient.builder()), new PipedriveWorkflowWriter(
+                        new PipedriveConnector(new CrmHttpClient(RestClient.builder(), json), json), json)),
                 TestSettings.with(Map.of("leadhub.data-dir", dir.resolve("data").toString())), new WorkflowMail(),
                 Optional.of(clock));
     }
@@ -299,14 +306,52 @@ class WorkflowActionsTest {
         WorkflowActions actions = actions("""
                 tenant: wf
                 destinations:
-                  - { id: pd, type: pipedrive, api_token: "${TOKEN}", base_url: "${STUB}" }
+                  - { id: lp, type: leadpro, base_url: "${STUB}", token: "${TOKEN}" }
                 workflow_triggers:
                   - { name: hot, when: "true", actions: [create_task, assign_owner], params: { owners: ["1"] } }
                 """, DAY);
 
         assertThat(actions.run(lead("e1", 50))).containsEntry("hot|create_task", "skipped");
         assertThat(db.jdbc().queryForList("SELECT detail FROM workflow_actions", String.class))
-                .containsOnly("not supported for destination types [pipedrive]");
+                .containsOnly("not supported for destination types [leadpro]");
+        assertThat(stub.getAllServeEvents()).isEmpty();
+    }
+
+    @Test
+    void createTaskAndAssignOwnerWriteAPipedriveActivityAndOwnerForTheIndexedPerson() throws Exception {
+        stub.stubFor(post(urlPathEqualTo("/v1/activities")).willReturn(aResponse().withStatus(201)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"success\":true,\"data\":{\"id\":901}}")));
+        stub.stubFor(put(urlPathEqualTo("/v1/persons/17")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"success\":true,\"data\":{\"id\":17}}")));
+        WorkflowActions actions = actions("""
+                tenant: wf
+                timezone: America/New_York
+                destinations:
+                  - { id: pd, type: pipedrive, api_token: "${TOKEN}", base_url: "${STUB}", task_activity_type: call }
+                workflow_triggers:
+                  - name: hot
+                    when: "true"
+                    actions: [create_task, assign_owner]
+                    params: { due_in_days: 2, subject: "Call {lead.full_name}", message: "Urgency {ai.urgency}", owners: ["11"] }
+                """, DAY);
+        String contactId = contacts.upsert("wf", PHONE, null, "Jane", "Doe").contactId();
+        contacts.rememberRecordId(contactId, "pd", "17");
+
+        assertThat(actions.run(lead("e1", 50))).containsEntry("hot|create_task", "done")
+                .containsEntry("hot|assign_owner", "done");
+
+        stub.verify(1, postRequestedFor(urlPathEqualTo("/v1/activities"))
+                .withQueryParam("api_token", equalTo("pat-SECRET"))
+                .withRequestBody(equalToJson("""
+                        {"subject":"Call Jane Doe","type":"call","due_date":"2026-03-04","note":"Urgency high",
+                         "person_id":17}""")));
+        stub.verify(1, putRequestedFor(urlPathEqualTo("/v1/persons/17"))
+                .withQueryParam("api_token", equalTo("pat-SECRET"))
+                .withRequestBody(equalToJson("{\"owner_id\":11}")));
+        assertThat(db.jdbc().queryForObject("SELECT detail FROM workflow_actions WHERE action = 'create_task'",
+                String.class)).isEqualTo("Pipedrive activity 901 (call) on person 17 due 2026-03-04");
     }
 
     @Test
@@ -381,11 +426,14 @@ class WorkflowActionsTest {
         String example = md.substring(start, md.indexOf("```", start));
         Files.writeString(dir.resolve("acme.yaml"), "tenant: acme\ndestinations: []\n" + example);
         TenantRegistry tenants = new TenantRegistry(dir, new TenantFileLoader(
-                n -> "ACME_SLACK_WEBHOOK_URL".equals(n) ? "https://hooks.example/x" : null, "US", Clock.systemUTC(),
-                null));
+                n -> switch (n) {
+                    case "ACME_SLACK_WEBHOOK_URL" -> "https://hooks.example/x";
+                    case "ACME_SMTP_PASSWORD" -> "smtp-secret";
+                    default -> null;
+                }, "US", Clock.systemUTC(), null));
 
         assertThat(tenants.errors()).isEmpty();
-        assertThat(tenants.find("acme").orElseThrow().workflowTriggers()).hasSize(2)
+        assertThat(tenants.find("acme").orElseThrow().workflowTriggers()).hasSize(3)
                 .first().satisfies(t -> assertThat(t.ownerRules()).hasSize(1));
     }
 

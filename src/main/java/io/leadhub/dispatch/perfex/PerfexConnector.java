@@ -127,30 +127,37 @@ public class PerfexConnector implements CrmConnector {
         return delivery.dryRun ? delivery.dryRun() : delivery.live();
     }
 
+    /**
+     * @param destination a Perfex destination
+     * @param mask        masks personal data in exception messages
+     * @return the requests of that destination
+     * @throws PermanentDeliveryException (status 0) when {@code base_url}, {@code retry_on} or {@code timeout_ms} is
+     *                                    missing or invalid
+     */
+    Api api(DestinationConfig destination, UnaryOperator<String> mask) {
+        return new Api(destination, mask);
+    }
+
     /** One {@code deliver} call. */
     private final class Delivery {
         private final DeliveryRequest request;
         private final DestinationConfig destination;
         private final Settings settings;
-        private final URI baseUrl;
+        private final Api api;
         private final DuplicateAction action;
         private final List<String> matchFields;
         private final Map<String, String> customFields = new LinkedHashMap<>();
         private final Map<String, String> leadDefaults = new LinkedHashMap<>();
         private final String phoneSearch;
-        private final StatusPolicy policy;
-        private final Duration timeout;
         private final UnaryOperator<String> mask;
         private final boolean dryRun;
 
         Delivery(DeliveryRequest request) {
             this.request = request;
             this.destination = Objects.requireNonNull(request.destination(), "destination");
-            this.settings = new Settings(TYPE, destination);
-            if (destination.baseUrl() == null) {
-                throw settings.invalid("base_url", "is required: the Perfex installation URL, e.g. https://crm.example.com");
-            }
-            this.baseUrl = destination.baseUrl();
+            this.mask = PiiMask.of(request.phone(), request.email());
+            this.api = new Api(destination, mask);
+            this.settings = api.settings();
             DuplicateDetection detection = destination.duplicateDetection() != null
                     ? destination.duplicateDetection() : DuplicateDetection.DEFAULT;
             this.action = detection.action();
@@ -169,13 +176,6 @@ public class PerfexConnector implements CrmConnector {
             if (!List.of("national", "e164", "digits").contains(phoneSearch)) {
                 throw settings.invalid("phone_search", "must be national, e164 or digits, got '" + phoneSearch + "'");
             }
-            try {
-                this.policy = StatusPolicy.parse(settings.all().get("retry_on"));
-            } catch (IllegalArgumentException e) {
-                throw settings.invalid("retry_on", e.getMessage());
-            }
-            this.timeout = settings.timeout("timeout_ms", DEFAULT_TIMEOUT);
-            this.mask = PiiMask.of(request.phone(), request.email());
             this.dryRun = destination.dryRun() == DryRun.ON
                     || (destination.dryRun() == DryRun.AUTO && (destination.token() == null || destination.token().isEmpty()));
         }
@@ -307,8 +307,7 @@ public class PerfexConnector implements CrmConnector {
         }
 
         private OutboundRequest get(String purpose, String operation, String path, String shownPath) {
-            return new OutboundRequest(SYSTEM, purpose, operation, HttpMethod.GET, url(path), shownPath,
-                    Map.of("Accept", "application/json"), Set.of(), null, null, null);
+            return api.get(purpose, operation, path, shownPath);
         }
 
         private OutboundRequest updateRequest(String id) {
@@ -319,15 +318,7 @@ public class PerfexConnector implements CrmConnector {
             if (!custom.isEmpty()) {
                 body.putObject("custom_fields").set("leads", JsonTrees.toNode(custom));
             }
-            byte[] bytes;
-            try {
-                bytes = mapper.writeValueAsBytes(body);
-            } catch (JsonProcessingException e) {
-                throw new PermanentDeliveryException("Perfex update lead: cannot serialise the body", 0, null, e);
-            }
-            String path = LEADS + "/" + segment(id);
-            return new OutboundRequest(SYSTEM, "update", "update lead", HttpMethod.PUT, url(path), path,
-                    Map.of("Accept", "application/json"), Set.of(), "application/json", bytes, body);
+            return api.json("update", "update lead", HttpMethod.PUT, LEADS + "/" + segment(id), body);
         }
 
         private OutboundRequest createRequest() {
@@ -355,18 +346,7 @@ public class PerfexConnector implements CrmConnector {
                 throw new PermanentDeliveryException("Perfex create lead: the lead has no name, phone or e-mail to "
                         + "use as the required 'name' (map 'name')", 0, null, null);
             }
-            MultiValueMap<String, Object> parts = new LinkedMultiValueMap<>();
-            form.forEach(parts::add);
-            BufferedMessage message = new BufferedMessage();
-            try {
-                new FormHttpMessageConverter().write(parts, MediaType.MULTIPART_FORM_DATA, message);
-            } catch (IOException e) {
-                throw new PermanentDeliveryException("Perfex create lead: cannot encode the form", 0, null, e);
-            }
-            return new OutboundRequest(SYSTEM, "create", "create lead", HttpMethod.POST, url(LEADS), LEADS,
-                    Map.of("Accept", "application/json"), Set.of(),
-                    Objects.requireNonNull(message.getHeaders().getContentType()).toString(),
-                    message.body.toByteArray(), form);
+            return api.multipart("create", "create lead", LEADS, form);
         }
 
         /** Splits the mapped properties into lead fields and custom field values (by field id). */
@@ -428,6 +408,102 @@ public class PerfexConnector implements CrmConnector {
         }
 
         private String createdId(String body) {
+            return api.createdId(body);
+        }
+
+        private void refuseStatusFalse(OutboundRequest r, OutboundResponse response) {
+            api.refuseStatusFalse(r, response);
+        }
+
+        private JsonNode readJson(OutboundRequest r, OutboundResponse response) {
+            return api.readJson(r, response);
+        }
+
+        private OutboundResponse send(OutboundRequest r) {
+            return api.send(r);
+        }
+
+        private RuntimeException error(OutboundRequest r, OutboundResponse response) {
+            return api.error(r, response);
+        }
+    }
+
+    /**
+     * The requests of one Perfex destination, shared by a delivery and {@link PerfexWorkflowWriter}: base URL, the
+     * {@code authtoken} header, the read timeout, the {@code retry_on} classification of non-2xx answers and the
+     * module's answers ({@code {"status": false}}, the new record's id).
+     */
+    final class Api {
+        private final DestinationConfig destination;
+        private final Settings settings;
+        private final URI baseUrl;
+        private final StatusPolicy policy;
+        private final Duration timeout;
+        private final UnaryOperator<String> mask;
+
+        /**
+         * @param destination the Perfex destination
+         * @param mask        masks personal data in exception messages
+         * @throws PermanentDeliveryException (status 0) when {@code base_url} is missing or {@code retry_on} or
+         *                                    {@code timeout_ms} is invalid
+         */
+        Api(DestinationConfig destination, UnaryOperator<String> mask) {
+            this.destination = Objects.requireNonNull(destination, "destination");
+            this.settings = new Settings(TYPE, destination);
+            if (destination.baseUrl() == null) {
+                throw settings.invalid("base_url", "is required: the Perfex installation URL, e.g. https://crm.example.com");
+            }
+            this.baseUrl = destination.baseUrl();
+            try {
+                this.policy = StatusPolicy.parse(settings.all().get("retry_on"));
+            } catch (IllegalArgumentException e) {
+                throw settings.invalid("retry_on", e.getMessage());
+            }
+            this.timeout = settings.timeout("timeout_ms", DEFAULT_TIMEOUT);
+            this.mask = Objects.requireNonNull(mask, "mask");
+        }
+
+        /** @return the destination's settings */
+        Settings settings() {
+            return settings;
+        }
+
+        /** @return a {@code GET} of {@code path} (shown as {@code shownPath}) */
+        OutboundRequest get(String purpose, String operation, String path, String shownPath) {
+            return new OutboundRequest(SYSTEM, purpose, operation, HttpMethod.GET, url(path), shownPath,
+                    Map.of("Accept", "application/json"), Set.of(), null, null, null);
+        }
+
+        /** @return a request of {@code path} with the JSON body */
+        OutboundRequest json(String purpose, String operation, HttpMethod method, String path, ObjectNode body) {
+            byte[] bytes;
+            try {
+                bytes = mapper.writeValueAsBytes(body);
+            } catch (JsonProcessingException e) {
+                throw new PermanentDeliveryException("Perfex " + operation + ": cannot serialise the body", 0, null, e);
+            }
+            return new OutboundRequest(SYSTEM, purpose, operation, method, url(path), path,
+                    Map.of("Accept", "application/json"), Set.of(), "application/json", bytes, body);
+        }
+
+        /** @return a {@code POST} of {@code path} with the fields as {@code multipart/form-data} */
+        OutboundRequest multipart(String purpose, String operation, String path, Map<String, String> form) {
+            MultiValueMap<String, Object> parts = new LinkedMultiValueMap<>();
+            form.forEach(parts::add);
+            BufferedMessage message = new BufferedMessage();
+            try {
+                new FormHttpMessageConverter().write(parts, MediaType.MULTIPART_FORM_DATA, message);
+            } catch (IOException e) {
+                throw new PermanentDeliveryException("Perfex " + operation + ": cannot encode the form", 0, null, e);
+            }
+            return new OutboundRequest(SYSTEM, purpose, operation, HttpMethod.POST, url(path), path,
+                    Map.of("Accept", "application/json"), Set.of(),
+                    Objects.requireNonNull(message.getHeaders().getContentType()).toString(),
+                    message.body.toByteArray(), form);
+        }
+
+        /** @return the new record's id: {@code record_id}, {@code id}, {@code lead_id} or {@code data.id}, else null */
+        String createdId(String body) {
             JsonNode json;
             try {
                 json = mapper.readTree(body);
@@ -446,7 +522,8 @@ public class PerfexConnector implements CrmConnector {
             return null;
         }
 
-        private void refuseStatusFalse(OutboundRequest r, OutboundResponse response) {
+        /** @throws PermanentDeliveryException when a 2xx answer is {@code {"status": false, ...}} */
+        void refuseStatusFalse(OutboundRequest r, OutboundResponse response) {
             JsonNode json;
             try {
                 json = mapper.readTree(response.body());
@@ -459,7 +536,8 @@ public class PerfexConnector implements CrmConnector {
             }
         }
 
-        private JsonNode readJson(OutboundRequest r, OutboundResponse response) {
+        /** @throws PermanentDeliveryException when the answer is not a JSON object or array */
+        JsonNode readJson(OutboundRequest r, OutboundResponse response) {
             try {
                 JsonNode json = mapper.readTree(response.body());
                 if (json == null || !(json.isArray() || json.isObject())) {
@@ -472,16 +550,21 @@ public class PerfexConnector implements CrmConnector {
             }
         }
 
-        private OutboundResponse send(OutboundRequest r) {
+        /**
+         * @return the answer, any status (the {@code authtoken} header added)
+         * @throws io.leadhub.dispatch.TransientDeliveryException (status 0) when no answer came
+         */
+        OutboundResponse send(OutboundRequest r) {
             String token = destination.token() == null ? "" : destination.token().reveal();
             return http.send(r.withHeader("authtoken", token, true), timeout, mask);
         }
 
-        private RuntimeException error(OutboundRequest r, OutboundResponse response) {
+        /** @return the exception for a non-2xx answer: transient for {@code retry_on} statuses, else permanent */
+        RuntimeException error(OutboundRequest r, OutboundResponse response) {
             return policy.toException(r, response, ErrorDetail.of(response.body(), mapper, mask), Instant.now());
         }
 
-        private URI url(String path) {
+        URI url(String path) {
             return URI.create(baseUrl.toString().replaceAll("/+$", "") + path);
         }
     }
@@ -502,7 +585,7 @@ public class PerfexConnector implements CrmConnector {
         }
     }
 
-    private static String segment(String value) {
+    static String segment(String value) {
         return UriUtils.encodePathSegment(value, StandardCharsets.UTF_8);
     }
 

@@ -10,6 +10,7 @@ import io.leadhub.dispatch.DeliveryResult;
 import io.leadhub.dispatch.DeliveryResult.Outcome;
 import io.leadhub.dispatch.PermanentDeliveryException;
 import io.leadhub.dispatch.TransientDeliveryException;
+import io.leadhub.dispatch.crmhttp.AccessTokenCache;
 import io.leadhub.dispatch.crmhttp.CrmErrors;
 import io.leadhub.dispatch.crmhttp.CrmHttpClient;
 import io.leadhub.dispatch.crmhttp.CrmRequest;
@@ -72,8 +73,9 @@ import org.springframework.web.util.HtmlUtils;
  *
  * <p>Errors (envelope {@code {"success":false,"error","error_info"}}): 429 is transient, waiting {@code Retry-After}
  * or else {@code x-ratelimit-reset} seconds; an answer with {@code x-ratelimit-remaining: 0} makes the next request
- * of this destination wait {@code x-ratelimit-reset} seconds (a transient failure with that wait instead of a
- * request, https://pipedrive.readme.io/docs/core-api-concepts-rate-limiting); 408, 5xx and I/O errors are
+ * with the same API token (this connector's or {@link PipedriveWorkflowWriter}'s; burst limits are per token) wait
+ * {@code x-ratelimit-reset} seconds (a transient failure with that wait instead of a request,
+ * https://pipedrive.readme.io/docs/core-api-concepts-rate-limiting); 408, 5xx and I/O errors are
  * transient; other 4xx and a 2xx with {@code success:false} are permanent with Pipedrive's body. The URL (with the
  * token) is never logged or put in a message.
  */
@@ -122,7 +124,7 @@ public class PipedriveConnector implements CrmConnector {
     private final CrmHttpClient http;
     private final ObjectMapper mapper;
     private final Clock clock;
-    /** tenant|destination → instant before which the burst window is exhausted. */
+    /** rate key of an API token ({@link Api}) → instant before which its burst window is exhausted. */
     private final ConcurrentMap<String, Instant> blockedUntil = new ConcurrentHashMap<>();
 
     /**
@@ -175,6 +177,15 @@ public class PipedriveConnector implements CrmConnector {
         return result;
     }
 
+    /**
+     * @param destination a Pipedrive destination
+     * @param pii         masks personal data in exception messages
+     * @return the requests of that destination, sharing this connector's rate-limit windows
+     */
+    Api api(DestinationConfig destination, PiiMasker pii) {
+        return new Api(destination, pii);
+    }
+
     /** A person as found in Pipedrive: id and the phone numbers and e-mails it has. */
     private record Person(String id, List<Entry> phones, List<Entry> emails) {
     }
@@ -189,26 +200,21 @@ public class PipedriveConnector implements CrmConnector {
         private final DeliveryRequest request;
         private final DestinationConfig destination;
         private final DestinationSettings settings;
-        private final URI baseUrl;
+        private final Api api;
         private final DuplicateAction action;
         private final List<String> matchFields;
         private final LeadFields lead;
-        private final PiiMasker pii;
-        private final String rateKey;
-        private Duration readTimeout;
 
         Delivery(DeliveryRequest request) {
             this.request = request;
             this.destination = Objects.requireNonNull(request.destination(), "destination");
             this.settings = new DestinationSettings(CRM, destination);
-            this.baseUrl = destination.baseUrl() != null ? destination.baseUrl() : URI.create(DEFAULT_BASE_URL);
+            this.api = new Api(destination, new PiiMasker(request.phone(), request.email()));
             DuplicateDetection detection = destination.duplicateDetection() != null
                     ? destination.duplicateDetection() : DuplicateDetection.DEFAULT;
             this.action = detection.action() != null ? detection.action() : DuplicateAction.UPDATE_EXISTING;
             this.matchFields = detection.matchFields();
             this.lead = new LeadFields(request.context());
-            this.pii = new PiiMasker(request.phone(), request.email());
-            this.rateKey = request.tenant() + "|" + destination.id();
         }
 
         // ---- dry run -------------------------------------------------------------------------------
@@ -245,11 +251,7 @@ public class PipedriveConnector implements CrmConnector {
         // ---- live ----------------------------------------------------------------------------------
 
         DeliveryResult live() {
-            this.readTimeout = settings.readTimeout();
-            if (settings.secret(SETTING_API_TOKEN).isEmpty()) {
-                throw new PermanentDeliveryException(CRM + " destination " + destination.id() + ": setting "
-                        + SETTING_API_TOKEN + " resolved empty (set the variable, or dry_run: auto)", 0, null, null);
-            }
+            api.requireLive();
             Person existing = null;
             String known = blank(request.knownRecordId()) ? null : request.knownRecordId().trim();
             if (known != null) {
@@ -543,18 +545,91 @@ public class PipedriveConnector implements CrmConnector {
             }
         }
 
-        private void putId(ObjectNode body, String field, String id) {
-            if (id == null) {
-                body.putNull(field);
-            } else if (id.chars().allMatch(Character::isDigit) && id.length() < 18) {
-                body.put(field, Long.parseLong(id));
-            } else {
-                body.put(field, id);
+        private CrmRequest request(String purpose, String operation, HttpMethod method, String path,
+                                   Map<String, String> query, ObjectNode body) {
+            return api.request(purpose, operation, method, path, query, body);
+        }
+
+        // ---- sending and answers -------------------------------------------------------------------
+
+        private CrmResponse exchange(CrmRequest r) {
+            return api.exchange(r);
+        }
+
+        private JsonNode send(CrmRequest r) {
+            return api.send(r);
+        }
+
+        private JsonNode check(CrmRequest r, CrmResponse response) {
+            return api.check(r, response);
+        }
+
+        private JsonNode data(JsonNode json) {
+            return json.path("data");
+        }
+
+        private String idOf(CrmRequest r, JsonNode json) {
+            return api.idOf(r, json);
+        }
+    }
+
+    /**
+     * The requests of one Pipedrive destination, shared by a delivery and {@link PipedriveWorkflowWriter}: the
+     * {@code api_token} query parameter, the burst window of that token (Pipedrive's burst limits are per token, so
+     * every user of one token waits together) and the classification of Pipedrive's answers (class comment).
+     */
+    final class Api {
+
+        private final DestinationConfig destination;
+        private final DestinationSettings settings;
+        private final URI baseUrl;
+        private final PiiMasker pii;
+        private final String rateKey;
+        private Duration readTimeout;
+
+        /**
+         * @param destination the Pipedrive destination
+         * @param pii         masks the lead's phone and e-mail (and any other) in exception messages
+         */
+        Api(DestinationConfig destination, PiiMasker pii) {
+            this.destination = Objects.requireNonNull(destination, "destination");
+            this.settings = new DestinationSettings(CRM, destination);
+            this.baseUrl = destination.baseUrl() != null ? destination.baseUrl() : URI.create(DEFAULT_BASE_URL);
+            this.pii = Objects.requireNonNull(pii, "pii");
+            // one window per base URL and token: a digest, never the token itself, is the map key
+            this.rateKey = AccessTokenCache.key(TYPE, baseUrl.toString(), settings.secret(SETTING_API_TOKEN).reveal());
+            this.readTimeout = DestinationSettings.DEFAULT_READ_TIMEOUT;
+        }
+
+        /** @return the destination's settings */
+        DestinationSettings settings() {
+            return settings;
+        }
+
+        /**
+         * Checks what a live request needs: a valid read timeout and a non-empty {@code api_token}.
+         *
+         * @throws PermanentDeliveryException (status 0) when either is wrong
+         */
+        void requireLive() {
+            this.readTimeout = settings.readTimeout();
+            if (settings.secret(SETTING_API_TOKEN).isEmpty()) {
+                throw new PermanentDeliveryException(CRM + " destination " + destination.id() + ": setting "
+                        + SETTING_API_TOKEN + " resolved empty (set the variable, or dry_run: auto)", 0, null, null);
             }
         }
 
-        private CrmRequest request(String purpose, String operation, HttpMethod method, String path,
-                                   Map<String, String> query, ObjectNode body) {
+        /**
+         * @param purpose   short name (dry-run file names)
+         * @param operation what the request does, for messages, e.g. {@code create activity}
+         * @param method    HTTP method
+         * @param path      path below the base URL, e.g. {@code /v1/activities}
+         * @param query     query parameters (the {@code api_token} is added)
+         * @param body      JSON body, or null
+         * @return the request, {@code Accept: application/json}, the token marked secret
+         */
+        CrmRequest request(String purpose, String operation, HttpMethod method, String path,
+                           Map<String, String> query, ObjectNode body) {
             Map<String, String> q = new LinkedHashMap<>(query);
             q.put("api_token", settings.secret(SETTING_API_TOKEN).reveal());
             CrmRequest.Builder b = CrmRequest.builder(CRM, purpose, operation, method, CrmUrls.url(baseUrl, path, q))
@@ -566,10 +641,14 @@ public class PipedriveConnector implements CrmConnector {
             return b.build();
         }
 
-        // ---- sending and answers -------------------------------------------------------------------
-
-        /** Sends, honouring the rate-limit window; returns any answer. */
-        private CrmResponse exchange(CrmRequest r) {
+        /**
+         * Sends, honouring the rate-limit window of the token; returns any answer.
+         *
+         * @param r the request
+         * @return Pipedrive's answer, any status
+         * @throws TransientDeliveryException (status 0) when the window is exhausted (with the wait) or no answer came
+         */
+        CrmResponse exchange(CrmRequest r) {
             Instant until = blockedUntil.get(rateKey);
             Instant now = clock.instant();
             if (until != null && now.isBefore(until)) {
@@ -587,12 +666,21 @@ public class PipedriveConnector implements CrmConnector {
             return response;
         }
 
-        /** Sends and fails on any non-2xx or {@code success:false} answer. */
-        private JsonNode send(CrmRequest r) {
+        /**
+         * Sends and fails on any non-2xx or {@code success:false} answer.
+         *
+         * @param r the request
+         * @return Pipedrive's JSON answer (the envelope)
+         * @throws TransientDeliveryException on 429 (waiting {@code Retry-After}, else {@code x-ratelimit-reset}),
+         *                                    408, 5xx, no answer, or an exhausted window
+         * @throws PermanentDeliveryException on other 4xx, {@code success:false} or an unreadable answer
+         */
+        JsonNode send(CrmRequest r) {
             return check(r, exchange(r));
         }
 
-        private JsonNode check(CrmRequest r, CrmResponse response) {
+        /** @see #send(CrmRequest) */
+        JsonNode check(CrmRequest r, CrmResponse response) {
             JsonNode json = CrmErrors.readJsonOrNull(response.body(), mapper);
             if (!response.isSuccess()) {
                 Duration wait = null;
@@ -615,11 +703,11 @@ public class PipedriveConnector implements CrmConnector {
             return json;
         }
 
-        private JsonNode data(JsonNode json) {
-            return json.path("data");
-        }
-
-        private String idOf(CrmRequest r, JsonNode json) {
+        /**
+         * @return {@code data.id} of the answer
+         * @throws PermanentDeliveryException when there is none
+         */
+        String idOf(CrmRequest r, JsonNode json) {
             String id = json.path("data").path("id").asText("");
             if (id.isBlank()) {
                 throw new PermanentDeliveryException(r.describe() + ": answer without data.id", 0, json.toString(), null);
@@ -656,6 +744,19 @@ public class PipedriveConnector implements CrmConnector {
             }
         }
         return out;
+    }
+
+    /**
+     * Puts a Pipedrive id: a number when it is all digits (as Pipedrive returns them), else the text, null as null.
+     */
+    static void putId(ObjectNode body, String field, String id) {
+        if (id == null) {
+            body.putNull(field);
+        } else if (id.chars().allMatch(Character::isDigit) && id.length() < 18) {
+            body.put(field, Long.parseLong(id));
+        } else {
+            body.put(field, id);
+        }
     }
 
     private static Map<String, String> ordered(String... keysAndValues) {

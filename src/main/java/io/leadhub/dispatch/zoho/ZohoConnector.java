@@ -48,7 +48,8 @@ import org.springframework.stereotype.Component;
  * <p>Authentication: the OAuth refresh-token flow of a Zoho self client
  * (https://www.zoho.com/accounts/protocol/oauth/web-apps/access-token-expiry.html):
  * {@code POST {accounts_url}/oauth/v2/token?refresh_token=..&client_id=..&client_secret=..&grant_type=refresh_token}
- * → {@code {access_token, api_domain, expires_in}}. The access token is cached in memory per destination until one
+ * → {@code {access_token, api_domain, expires_in}}. The access token is cached in memory per credential set
+ * (accounts server, client id, secret and refresh token; shared with {@link ZohoWorkflowWriter}) until one
  * minute before it expires (Zoho allows only a few new tokens per refresh token and 10 minutes), and fetched again
  * once when Zoho answers 401 {@code INVALID_TOKEN}. API requests go to the returned {@code api_domain} (the
  * account's data centre) unless the destination sets {@code base_url}, with
@@ -165,34 +166,44 @@ public class ZohoConnector implements CrmConnector {
         return result;
     }
 
+    /**
+     * @param destination a Zoho CRM destination
+     * @param pii         masks personal data in exception messages
+     * @param who         names the caller in log lines, e.g. {@code tenant=acme destination=zoho-leads}
+     * @return a session with that destination sharing this connector's access-token cache (not yet authorised)
+     */
+    Session session(DestinationConfig destination, PiiMasker pii, String who) {
+        return new Session(destination, pii, who);
+    }
+
     /** One {@code deliver} call. */
     private final class Delivery {
 
         private final DeliveryRequest request;
         private final DestinationConfig destination;
         private final DestinationSettings settings;
+        private final Session session;
         private final DuplicateAction action;
         private final List<String> matchFields;
         private final LeadFields lead;
         private final PiiMasker pii;
         private final String module;
         private final String version;
-        private Duration readTimeout;
-        private String tokenKey;
-        private AccessToken token;
 
         Delivery(DeliveryRequest request) {
             this.request = request;
             this.destination = Objects.requireNonNull(request.destination(), "destination");
-            this.settings = new DestinationSettings(CRM, destination);
             DuplicateDetection detection = destination.duplicateDetection() != null
                     ? destination.duplicateDetection() : DuplicateDetection.DEFAULT;
             this.action = detection.action() != null ? detection.action() : DuplicateAction.UPDATE_EXISTING;
             this.matchFields = detection.matchFields();
             this.lead = new LeadFields(request.context());
             this.pii = new PiiMasker(request.phone(), request.email());
-            this.module = CrmUrls.segment(settings.string(SETTING_MODULE, "Leads"));
-            this.version = CrmUrls.segment(settings.string(SETTING_API_VERSION, "v8"));
+            this.session = new Session(destination, pii, "tenant=" + request.tenant() + " destination="
+                    + destination.id());
+            this.settings = session.settings();
+            this.module = session.module();
+            this.version = session.version();
         }
 
         // ---- dry run -------------------------------------------------------------------------------
@@ -220,19 +231,7 @@ public class ZohoConnector implements CrmConnector {
         // ---- live ----------------------------------------------------------------------------------
 
         DeliveryResult live() {
-            readTimeout = settings.readTimeout();
-            String clientId = settings.requiredString(SETTING_CLIENT_ID);
-            String secret = settings.secret(SETTING_CLIENT_SECRET).reveal();
-            String refresh = settings.secret(SETTING_REFRESH_TOKEN).reveal();
-            if (secret.isBlank() || refresh.isBlank()) {
-                throw new PermanentDeliveryException(CRM + " destination " + destination.id() + ": settings "
-                        + SETTING_CLIENT_SECRET + " and " + SETTING_REFRESH_TOKEN + " must both be set", 0, null, null);
-            }
-            URI accounts = settings.url(SETTING_ACCOUNTS_URL, DEFAULT_ACCOUNTS_URL);
-            tokenKey = AccessTokenCache.key(request.tenant() + "|" + destination.id(), accounts.toString(), clientId,
-                    secret, refresh);
-            token = tokens.get(tokenKey, this::fetchToken);
-
+            session.authorize();
             String known = known();
             switch (action) {
                 case CREATE:
@@ -265,10 +264,230 @@ public class ZohoConnector implements CrmConnector {
         }
 
         private URI api() {
+            return session.api();
+        }
+
+        // ---- requests ------------------------------------------------------------------------------
+
+        private CrmRequest upsert(URI api) {
+            ObjectNode body = mapper.createObjectNode();
+            body.putArray("data").add(record());
+            ArrayNode check = body.putArray("duplicate_check_fields");
+            duplicateCheckFields().forEach(check::add);
+            session.putTrigger(body);
+            return apiRequest("upsert", "upsert " + module, HttpMethod.POST,
+                    CrmUrls.url(api, "/crm/" + version + "/" + module + "/upsert", Map.of()), body);
+        }
+
+        private CrmRequest insert(URI api) {
+            ObjectNode body = mapper.createObjectNode();
+            body.putArray("data").add(record());
+            session.putTrigger(body);
+            return apiRequest("insert", "insert " + module, HttpMethod.POST,
+                    CrmUrls.url(api, "/crm/" + version + "/" + module, Map.of()), body);
+        }
+
+        private CrmRequest updateById(URI api, String id) {
+            ObjectNode body = mapper.createObjectNode();
+            body.putArray("data").add(record());
+            session.putTrigger(body);
+            return apiRequest("update", "update " + module, HttpMethod.PUT,
+                    CrmUrls.url(api, "/crm/" + version + "/" + module + "/" + CrmUrls.segment(id), Map.of()), body);
+        }
+
+        private List<CrmRequest> searches(URI api) {
+            List<CrmRequest> searches = new ArrayList<>();
+            for (String field : matchFields) {
+                CrmRequest search = search(api, field);
+                if (search != null) {
+                    searches.add(search);
+                }
+            }
+            return searches;
+        }
+
+        /** @return the search for one match field, or null when the lead has no value for it */
+        private CrmRequest search(URI api, String field) {
+            String value = switch (field) {
+                case "phone" -> request.phone();
+                case "email" -> request.email();
+                default -> null;
+            };
+            if (value == null || value.isBlank()) {
+                return null;
+            }
+            return apiRequest("search-" + field, "search " + module + " by " + field, HttpMethod.GET,
+                    CrmUrls.url(api, "/crm/" + version + "/" + module + "/search", Map.of(field, value.trim())), null);
+        }
+
+        private CrmRequest apiRequest(String purpose, String operation, HttpMethod method, URI url, ObjectNode body) {
+            return session.apiRequest(purpose, operation, method, url, body);
+        }
+
+        /** The record: lead defaults, then the mapped properties (which win). */
+        private ObjectNode record() {
+            Map<String, Object> record = new LinkedHashMap<>();
+            String first = lead.lead("first_name");
+            String last = lead.lead("last_name");
+            if (first != null && last != null) {
+                record.put("First_Name", first);
+            }
+            String lastName = last != null ? last : lead.fullName();
+            if (lastName == null) {
+                lastName = notBlank(request.phone()) ? request.phone()
+                        : notBlank(request.email()) ? request.email() : "Unknown caller";
+            }
+            record.put("Last_Name", lastName);
+            putIf(record, "Phone", request.phone());
+            putIf(record, "Email", request.email());
+            putIf(record, "City", lead.lead("city"));
+            putIf(record, "State", lead.lead("state"));
+            putIf(record, "Country", lead.lead("country"));
+            if (request.properties() != null) {
+                record.putAll(request.properties());
+            }
+            return mapper.valueToTree(record);
+        }
+
+        private List<String> duplicateCheckFields() {
+            List<String> configured = settings.stringList(SETTING_DUPLICATE_CHECK_FIELDS, null);
+            if (configured != null) {
+                return configured;
+            }
+            Set<String> fields = new LinkedHashSet<>();
+            for (String f : matchFields) {
+                if (f.equals("phone")) {
+                    fields.add("Phone");
+                } else if (f.equals("email")) {
+                    fields.add("Email");
+                }
+            }
+            return List.copyOf(fields);
+        }
+
+        // ---- sending and answers -------------------------------------------------------------------
+
+        private Sent send(Supplier<CrmRequest> build) {
+            return session.send(build);
+        }
+
+        /**
+         * @param outcome the outcome to report, or null to take it from the record's {@code action}
+         */
+        private DeliveryResult result(Sent sent, Outcome outcome) {
+            JsonNode record = session.successRecord(sent);
+            String id = record.path("details").path("id").asText();
+            Outcome o = outcome != null ? outcome
+                    : "update".equalsIgnoreCase(record.path("action").asText()) ? Outcome.UPDATED : Outcome.CREATED;
+            return new DeliveryResult(o, id);
+        }
+
+        /** A PUT by id answered "record not found": 404, or INVALID_DATA about the id. */
+        private boolean invalidId(CrmResponse response) {
+            if (response.status() == 404) {
+                return true;
+            }
+            JsonNode json = CrmErrors.readJsonOrNull(response.body(), mapper);
+            JsonNode record = json == null ? null : json.path("data").path(0);
+            if (record == null || !"INVALID_DATA".equals(record.path("code").asText())) {
+                return false;
+            }
+            JsonNode details = record.path("details");
+            return "id".equals(details.path("api_name").asText()) || details.has("id")
+                    || record.path("message").asText("").contains("id given seems to be invalid");
+        }
+
+        private String searchHit(Sent sent) {
+            CrmRequest search = sent.request();
+            CrmResponse response = sent.response();
+            if (response.status() == 204) {
+                return null;
+            }
+            JsonNode json = CrmErrors.readJsonOrNull(response.body(), mapper);
+            if (!response.isSuccess()) {
+                throw CrmErrors.byStatus(search, response, session.detail(json),
+                        CrmErrors.parseRetryAfter(response.header("Retry-After"), clock.instant()));
+            }
+            String id = json == null ? "" : json.path("data").path(0).path("id").asText("");
+            return id.isBlank() ? null : id;
+        }
+
+        private String known() {
+            String known = request.knownRecordId();
+            return known == null || known.isBlank() ? null : known.trim();
+        }
+    }
+
+    /**
+     * The requests of one Zoho CRM destination, shared by a delivery and {@link ZohoWorkflowWriter}: the OAuth
+     * access token (cached in this connector per credential set, so the delivery and the writer use one token and
+     * Zoho's limit of new tokens per refresh token is not spent twice), the API domain, the module and API version,
+     * sending with one token refresh on 401 {@code INVALID_TOKEN}, and the per-record result checks (class comment).
+     */
+    final class Session {
+
+        private final DestinationConfig destination;
+        private final DestinationSettings settings;
+        private final PiiMasker pii;
+        private final String who;
+        private final String module;
+        private final String version;
+        private Duration readTimeout = DestinationSettings.DEFAULT_READ_TIMEOUT;
+        private String tokenKey;
+        private AccessToken token;
+
+        private Session(DestinationConfig destination, PiiMasker pii, String who) {
+            this.destination = Objects.requireNonNull(destination, "destination");
+            this.settings = new DestinationSettings(CRM, destination);
+            this.pii = Objects.requireNonNull(pii, "pii");
+            this.who = who;
+            this.module = CrmUrls.segment(settings.string(SETTING_MODULE, "Leads"));
+            this.version = CrmUrls.segment(settings.string(SETTING_API_VERSION, "v8"));
+        }
+
+        /** @return the destination's settings */
+        DestinationSettings settings() {
+            return settings;
+        }
+
+        /** @return the module API name (setting {@code module}, default {@code Leads}), path-encoded */
+        String module() {
+            return module;
+        }
+
+        /** @return the API version in the path (setting {@code api_version}, default {@code v8}), path-encoded */
+        String version() {
+            return version;
+        }
+
+        /**
+         * Checks the settings a live request needs and gets an access token (cached, or from the token endpoint).
+         *
+         * @throws TransientDeliveryException when the token endpoint answers 429/408/5xx or not at all, or with
+         *                                    {@code Access Denied} (too many token requests)
+         * @throws PermanentDeliveryException when {@code client_id}, {@code client_secret} or {@code refresh_token}
+         *                                    is missing, a setting is invalid, or the token endpoint refuses
+         */
+        void authorize() {
+            readTimeout = settings.readTimeout();
+            String clientId = settings.requiredString(SETTING_CLIENT_ID);
+            String secret = settings.secret(SETTING_CLIENT_SECRET).reveal();
+            String refresh = settings.secret(SETTING_REFRESH_TOKEN).reveal();
+            if (secret.isBlank() || refresh.isBlank()) {
+                throw new PermanentDeliveryException(CRM + " destination " + destination.id() + ": settings "
+                        + SETTING_CLIENT_SECRET + " and " + SETTING_REFRESH_TOKEN + " must both be set", 0, null, null);
+            }
+            URI accounts = settings.url(SETTING_ACCOUNTS_URL, DEFAULT_ACCOUNTS_URL);
+            tokenKey = AccessTokenCache.key(TYPE, accounts.toString(), clientId, secret, refresh);
+            token = tokens.get(tokenKey, this::fetchToken);
+        }
+
+        /** @return {@code base_url}, else the token's {@code api_domain}, else {@value #DRY_RUN_API_DOMAIN} */
+        URI api() {
             if (destination.baseUrl() != null) {
                 return destination.baseUrl();
             }
-            String domain = token.attributes().get("api_domain");
+            String domain = token == null ? null : token.attributes().get("api_domain");
             if (domain == null || domain.isBlank()) {
                 return URI.create(DRY_RUN_API_DOMAIN);
             }
@@ -313,65 +532,19 @@ public class ZohoConnector implements CrmConnector {
             if (apiDomain != null) {
                 attributes.put("api_domain", apiDomain);
             }
-            log.info("zoho tenant={} destination={}: new access token, valid {} s, api_domain {}", request.tenant(),
-                    destination.id(), expiresIn, apiDomain);
+            log.info("zoho {}: new access token, valid {} s, api_domain {}", who, expiresIn, apiDomain);
             return new AccessToken(accessToken, clock.instant().plusSeconds(expiresIn), attributes);
         }
 
-        // ---- requests ------------------------------------------------------------------------------
-
-        private CrmRequest upsert(URI api) {
-            ObjectNode body = mapper.createObjectNode();
-            body.putArray("data").add(record());
-            ArrayNode check = body.putArray("duplicate_check_fields");
-            duplicateCheckFields().forEach(check::add);
-            putTrigger(body);
-            return apiRequest("upsert", "upsert " + module, HttpMethod.POST,
-                    CrmUrls.url(api, "/crm/" + version + "/" + module + "/upsert", Map.of()), body);
-        }
-
-        private CrmRequest insert(URI api) {
-            ObjectNode body = mapper.createObjectNode();
-            body.putArray("data").add(record());
-            putTrigger(body);
-            return apiRequest("insert", "insert " + module, HttpMethod.POST,
-                    CrmUrls.url(api, "/crm/" + version + "/" + module, Map.of()), body);
-        }
-
-        private CrmRequest updateById(URI api, String id) {
-            ObjectNode body = mapper.createObjectNode();
-            body.putArray("data").add(record());
-            putTrigger(body);
-            return apiRequest("update", "update " + module, HttpMethod.PUT,
-                    CrmUrls.url(api, "/crm/" + version + "/" + module + "/" + CrmUrls.segment(id), Map.of()), body);
-        }
-
-        private List<CrmRequest> searches(URI api) {
-            List<CrmRequest> searches = new ArrayList<>();
-            for (String field : matchFields) {
-                CrmRequest search = search(api, field);
-                if (search != null) {
-                    searches.add(search);
-                }
-            }
-            return searches;
-        }
-
-        /** @return the search for one match field, or null when the lead has no value for it */
-        private CrmRequest search(URI api, String field) {
-            String value = switch (field) {
-                case "phone" -> request.phone();
-                case "email" -> request.email();
-                default -> null;
-            };
-            if (value == null || value.isBlank()) {
-                return null;
-            }
-            return apiRequest("search-" + field, "search " + module + " by " + field, HttpMethod.GET,
-                    CrmUrls.url(api, "/crm/" + version + "/" + module + "/search", Map.of(field, value.trim())), null);
-        }
-
-        private CrmRequest apiRequest(String purpose, String operation, HttpMethod method, URI url, ObjectNode body) {
+        /**
+         * @param purpose   short name (dry-run file names)
+         * @param operation what the request does, for messages, e.g. {@code insert Tasks}
+         * @param method    HTTP method
+         * @param url       absolute URL
+         * @param body      JSON body, or null
+         * @return the request with {@code Authorization: Zoho-oauthtoken <token>} (a secret header)
+         */
+        CrmRequest apiRequest(String purpose, String operation, HttpMethod method, URI url, ObjectNode body) {
             CrmRequest.Builder b = CrmRequest.builder(CRM, purpose, operation, method, url)
                     .secretHeader("Authorization", "Zoho-oauthtoken ", token == null ? "" : token.value())
                     .header("Accept", "application/json");
@@ -381,64 +554,25 @@ public class ZohoConnector implements CrmConnector {
             return b.build();
         }
 
-        /** The record: lead defaults, then the mapped properties (which win). */
-        private ObjectNode record() {
-            Map<String, Object> record = new LinkedHashMap<>();
-            String first = lead.lead("first_name");
-            String last = lead.lead("last_name");
-            if (first != null && last != null) {
-                record.put("First_Name", first);
-            }
-            String lastName = last != null ? last : lead.fullName();
-            if (lastName == null) {
-                lastName = notBlank(request.phone()) ? request.phone()
-                        : notBlank(request.email()) ? request.email() : "Unknown caller";
-            }
-            record.put("Last_Name", lastName);
-            putIf(record, "Phone", request.phone());
-            putIf(record, "Email", request.email());
-            putIf(record, "City", lead.lead("city"));
-            putIf(record, "State", lead.lead("state"));
-            putIf(record, "Country", lead.lead("country"));
-            if (request.properties() != null) {
-                record.putAll(request.properties());
-            }
-            return mapper.valueToTree(record);
-        }
-
-        private List<String> duplicateCheckFields() {
-            List<String> configured = settings.stringList(SETTING_DUPLICATE_CHECK_FIELDS, null);
-            if (configured != null) {
-                return configured;
-            }
-            Set<String> fields = new LinkedHashSet<>();
-            for (String f : matchFields) {
-                if (f.equals("phone")) {
-                    fields.add("Phone");
-                } else if (f.equals("email")) {
-                    fields.add("Email");
-                }
-            }
-            return List.copyOf(fields);
-        }
-
-        private void putTrigger(ObjectNode body) {
+        /** Puts {@code "trigger"}: the setting {@value #SETTING_TRIGGER}, default {@code ["workflow"]}. */
+        void putTrigger(ObjectNode body) {
             ArrayNode trigger = body.putArray("trigger");
             settings.stringList(SETTING_TRIGGER, List.of("workflow")).forEach(trigger::add);
         }
 
-        // ---- sending and answers -------------------------------------------------------------------
-
         /**
          * Builds and sends a request with the current token; on 401 {@code INVALID_TOKEN} fetches a new token once
          * and builds and sends it again (a new token may also bring a new API domain).
+         *
+         * @param build builds the request (called again after a token refresh)
+         * @return the request as last sent and its answer, any status
+         * @throws TransientDeliveryException when no answer came, or from the token endpoint
          */
-        private Sent send(Supplier<CrmRequest> build) {
+        Sent send(Supplier<CrmRequest> build) {
             CrmRequest r = build.get();
             CrmResponse response = http.send(r, readTimeout, pii);
             if (response.status() == 401 && tokenRejected(response)) {
-                log.info("zoho tenant={} destination={}: access token rejected (401), fetching a new one",
-                        request.tenant(), destination.id());
+                log.info("zoho {}: access token rejected (401), fetching a new one", who);
                 tokens.invalidate(tokenKey, token);
                 token = tokens.get(tokenKey, this::fetchToken);
                 r = build.get();
@@ -454,9 +588,16 @@ public class ZohoConnector implements CrmConnector {
         }
 
         /**
-         * @param outcome the outcome to report, or null to take it from the record's {@code action}
+         * Checks the answer of a write of one record ({@code {"data":[{code, status, details:{id}, ...}]}}).
+         *
+         * @param sent a write and its answer
+         * @return the record result, {@code status: success} with a {@code details.id}
+         * @throws TransientDeliveryException on 429 (with {@code Retry-After}), 408 and 5xx
+         * @throws PermanentDeliveryException on other non-2xx answers, a record with {@code status: error} (also
+         *                                    inside a 200/201/202, with Zoho's code and message), or an answer
+         *                                    without a record result or id
          */
-        private DeliveryResult result(Sent sent, Outcome outcome) {
+        JsonNode successRecord(Sent sent) {
             CrmRequest r = sent.request();
             CrmResponse response = sent.response();
             JsonNode json = CrmErrors.readJsonOrNull(response.body(), mapper);
@@ -478,43 +619,11 @@ public class ZohoConnector implements CrmConnector {
                 throw new PermanentDeliveryException(r.describe() + ": record result without details.id",
                         response.status(), response.body(), null);
             }
-            Outcome o = outcome != null ? outcome
-                    : "update".equalsIgnoreCase(record.path("action").asText()) ? Outcome.UPDATED : Outcome.CREATED;
-            return new DeliveryResult(o, id);
-        }
-
-        /** A PUT by id answered "record not found": 404, or INVALID_DATA about the id. */
-        private boolean invalidId(CrmResponse response) {
-            if (response.status() == 404) {
-                return true;
-            }
-            JsonNode json = CrmErrors.readJsonOrNull(response.body(), mapper);
-            JsonNode record = json == null ? null : json.path("data").path(0);
-            if (record == null || !"INVALID_DATA".equals(record.path("code").asText())) {
-                return false;
-            }
-            JsonNode details = record.path("details");
-            return "id".equals(details.path("api_name").asText()) || details.has("id")
-                    || record.path("message").asText("").contains("id given seems to be invalid");
-        }
-
-        private String searchHit(Sent sent) {
-            CrmRequest search = sent.request();
-            CrmResponse response = sent.response();
-            if (response.status() == 204) {
-                return null;
-            }
-            JsonNode json = CrmErrors.readJsonOrNull(response.body(), mapper);
-            if (!response.isSuccess()) {
-                throw CrmErrors.byStatus(search, response, detail(json),
-                        CrmErrors.parseRetryAfter(response.header("Retry-After"), clock.instant()));
-            }
-            String id = json == null ? "" : json.path("data").path(0).path("id").asText("");
-            return id.isBlank() ? null : id;
+            return record;
         }
 
         /** @return {@code "<code>: <message> (<details>)"} of a Zoho error object, masked, or empty */
-        private String detail(JsonNode error) {
+        String detail(JsonNode error) {
             if (error == null || !error.isObject()) {
                 return "";
             }
@@ -533,15 +642,15 @@ public class ZohoConnector implements CrmConnector {
             }
             return pii.apply(d.toString());
         }
-
-        private String known() {
-            String known = request.knownRecordId();
-            return known == null || known.isBlank() ? null : known.trim();
-        }
     }
 
-    /** A request as sent and its answer. */
-    private record Sent(CrmRequest request, CrmResponse response) {
+    /**
+     * A request as sent and its answer.
+     *
+     * @param request  the request
+     * @param response its answer
+     */
+    record Sent(CrmRequest request, CrmResponse response) {
     }
 
     private static void putIf(Map<String, Object> record, String field, String value) {
