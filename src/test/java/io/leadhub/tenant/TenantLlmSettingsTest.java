@@ -144,6 +144,20 @@ class TenantLlmSettingsTest {
     }
 
     @Test
+    void docsExampleLoads() throws IOException {
+        String block = String.join("\n", Files.readAllLines(Path.of("docs", "tenant-file.md")))
+                .split("```yaml\nai:\n", 2)[1].split("```", 2)[0];
+        Map<String, String> env = env();
+        env.put("ACME_OPENAI_KEY", "sk-acme-SECRET-1");
+
+        TenantLlmSettings llm = new TenantFileLoader(env::get, "US", TenantFixtures.CLOCK, null, GLOBAL)
+                .load(file("ai:\n" + block)).llm();
+
+        assertThat(llm).isEqualTo(new TenantLlmSettings(true, "https://api.openai.com/v1", "gpt-4o-mini",
+                Secret.of("sk-acme-SECRET-1"), 8000L, null, null, null));
+    }
+
+    @Test
     void schemaRejectsUnknownKeysBadValuesAndBadUrls() throws IOException {
         TenantConfigException e = error("""
                 ai:

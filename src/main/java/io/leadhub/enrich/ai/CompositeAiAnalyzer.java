@@ -222,8 +222,8 @@ public class CompositeAiAnalyzer implements AiAnalyzer, DisposableBean {
                 }
                 breakers.remove(breakerName(t));
                 dropped.add(old);
-                LOG.info("Call analysis of tenant {}: ai.llm settings changed, analyser {} dropped", t,
-                        breakerName(t));
+                LOG.info("Call analysis of tenant {}: ai.llm settings changed or tenant removed, analyser {} dropped",
+                        t, breakerName(t));
                 return null;
             });
         }
