@@ -128,7 +128,8 @@ public class LeadEnrichment {
     }
 
     /**
-     * Step {@code analyse}: runs the call analyser on the transcription.
+     * Step {@code analyse}: runs the call analyser on the transcription, with the event's tenant (which selects the
+     * tenant's {@code ai.llm} settings).
      *
      * <p>Call fields the analyser cannot use are passed as unknown (null) rather than failing the lead: a
      * {@code transcription} that is not a string, a {@code duration_seconds} that is not a number of seconds in
@@ -144,7 +145,8 @@ public class LeadEnrichment {
                 call.get("transcription") instanceof String s ? s : null,
                 durationSeconds(call.get("duration_seconds")),
                 call.get("answered") instanceof Boolean b ? b : null,
-                call.get("first_call") instanceof Boolean b ? b : null));
+                call.get("first_call") instanceof Boolean b ? b : null,
+                event.tenant()));
         return new EnrichedLead(event.eventId(), event.tenant(), event.source(), event.eventType(),
                 event.providerEventId(), event.receivedAt(), null, event.lead(), call, analysis.toMap(),
                 analysis.reasons());

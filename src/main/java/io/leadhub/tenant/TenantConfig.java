@@ -26,6 +26,8 @@ import java.util.Optional;
  *                         {@code X-API-Key}); empty when the tenant has no API access
  * @param workflow         the {@code workflow} settings of the workflow-trigger actions ({@code notification},
  *                         {@code sms}) as plain Java maps; empty when absent
+ * @param llm              the tenant's own LLM call-analysis settings ({@code ai.llm}); null when the file has no
+ *                         {@code ai.llm} block (the global {@code leadhub.ai.llm.*} settings apply)
  */
 public record TenantConfig(
         String tenant,
@@ -38,7 +40,8 @@ public record TenantConfig(
         List<WorkflowTrigger> workflowTriggers,
         Instant loadedAt,
         List<Secret> apiKeys,
-        Map<String, Object> workflow) {
+        Map<String, Object> workflow,
+        TenantLlmSettings llm) {
 
     public TenantConfig {
         sources = Map.copyOf(sources);
@@ -47,6 +50,29 @@ public record TenantConfig(
         workflowTriggers = List.copyOf(workflowTriggers);
         apiKeys = apiKeys == null ? List.of() : apiKeys.stream().filter(k -> k != null && !k.isEmpty()).toList();
         workflow = workflow == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(workflow));
+    }
+
+    /**
+     * A tenant without {@code ai.llm} settings.
+     *
+     * @param tenant           tenant id
+     * @param file             source file
+     * @param defaultRegion    phone region
+     * @param timezone         expression time zone
+     * @param sources          source settings
+     * @param lookups          lookup maps
+     * @param destinations     destinations
+     * @param workflowTriggers workflow triggers
+     * @param loadedAt         load time
+     * @param apiKeys          API keys
+     * @param workflow         workflow action settings
+     */
+    public TenantConfig(String tenant, Path file, String defaultRegion, ZoneId timezone,
+                        Map<String, Map<String, Object>> sources, Map<String, Map<String, Object>> lookups,
+                        List<DestinationConfig> destinations, List<WorkflowTrigger> workflowTriggers,
+                        Instant loadedAt, List<Secret> apiKeys, Map<String, Object> workflow) {
+        this(tenant, file, defaultRegion, timezone, sources, lookups, destinations, workflowTriggers, loadedAt,
+                apiKeys, workflow, null);
     }
 
     /**

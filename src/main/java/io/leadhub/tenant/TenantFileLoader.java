@@ -74,6 +74,7 @@ public final class TenantFileLoader {
     private final String defaultRegion;
     private final Clock clock;
     private final TenantSchema schema;
+    private final TenantLlmSettings.GlobalDefaults llmDefaults;
 
     /**
      * @param placeholderResolver variable name → value, null when unset (in the app: Spring
@@ -89,10 +90,29 @@ public final class TenantFileLoader {
      */
     public TenantFileLoader(Function<String, String> placeholderResolver, String defaultRegion, Clock clock,
                             Path schemaFileOrNull) {
+        this(placeholderResolver, defaultRegion, clock, schemaFileOrNull, null);
+    }
+
+    /**
+     * A loader that knows the global LLM settings, so that {@code ai.llm.enabled: true} without {@code base_url} or
+     * {@code model} in the file is accepted when the global settings provide them.
+     *
+     * @param placeholderResolver variable name → value, null when unset
+     * @param defaultRegion       ISO 3166-1 alpha-2 region for tenants without {@code default_region}
+     * @param clock               clock of expressions and of {@link TenantConfig#loadedAt()}
+     * @param schemaFileOrNull    {@code tenant.schema.json} to validate against when that file exists, else the
+     *                            classpath copy
+     * @param llmDefaults         the global {@code leadhub.ai.llm.base-url} and {@code model}; null when unknown, and
+     *                            then a tenant that enables the LLM must name both itself
+     * @throws IllegalStateException when the schema cannot be read or is not a valid JSON Schema
+     */
+    public TenantFileLoader(Function<String, String> placeholderResolver, String defaultRegion, Clock clock,
+                            Path schemaFileOrNull, TenantLlmSettings.GlobalDefaults llmDefaults) {
         this.placeholderResolver = Objects.requireNonNull(placeholderResolver, "placeholderResolver");
         this.defaultRegion = Objects.requireNonNull(defaultRegion, "defaultRegion");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.schema = TenantSchema.load(schemaFileOrNull);
+        this.llmDefaults = llmDefaults;
     }
 
     /** @return where the schema the files are validated against was loaded from (file path or classpath) */
@@ -227,6 +247,7 @@ public final class TenantFileLoader {
             Map<String, Map<String, Object>> sources = sources();
             List<DestinationConfig> destinations = destinations(env, zone);
             List<WorkflowTrigger> triggers = triggers(env);
+            TenantLlmSettings llm = llm();
             if (!problems.isEmpty()) {
                 return null;
             }
@@ -241,7 +262,61 @@ public final class TenantFileLoader {
             Map<String, Object> workflow = root.has("workflow")
                     ? (Map<String, Object>) toJava(root.get("workflow"), KeyPath.ROOT.child("workflow")) : Map.of();
             return new TenantConfig(tenant, file, region, zone, sources, lookups, destinations, triggers,
-                    clock.instant(), apiKeys, workflow);
+                    clock.instant(), apiKeys, workflow, llm);
+        }
+
+        /**
+         * The {@code ai.llm} block (its types and ranges are checked by the schema); null when absent. Checks that
+         * the base URL is an absolute http(s) URL and that a tenant enabling the LLM has a base URL and a model,
+         * from the file or from the global settings.
+         */
+        private TenantLlmSettings llm() {
+            JsonNode node = root.path("ai").path("llm");
+            if (!node.isObject()) {
+                return null;
+            }
+            KeyPath base = KeyPath.ROOT.child("ai").child("llm");
+            Boolean enabled = node.hasNonNull("enabled") ? node.get("enabled").booleanValue() : null;
+            String baseUrl = node.hasNonNull("base_url") ? node.get("base_url").asText() : null;
+            if (baseUrl != null) {
+                try {
+                    URI uri = new URI(baseUrl);
+                    if (uri.getHost() == null
+                            || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+                        problem(base.child("base_url"), "base_url must be an absolute http(s) URL with a host");
+                    }
+                } catch (URISyntaxException e) {
+                    problem(base.child("base_url"), "base_url is not a valid URL: " + e.getReason());
+                }
+            }
+            String model = node.hasNonNull("model") ? node.get("model").asText() : null;
+            Secret apiKey = node.has("api_key") ? tree.secrets().get(base.child("api_key")) : null;
+            Long timeoutMs = node.hasNonNull("timeout_ms") ? node.get("timeout_ms").longValue() : null;
+            String responseFormat = node.hasNonNull("response_format") ? node.get("response_format").asText() : null;
+            Double promptPrice = node.hasNonNull("prompt_price_per_1k")
+                    ? node.get("prompt_price_per_1k").doubleValue() : null;
+            Double completionPrice = node.hasNonNull("completion_price_per_1k")
+                    ? node.get("completion_price_per_1k").doubleValue() : null;
+            if (Boolean.TRUE.equals(enabled)) {
+                List<String> missing = new ArrayList<>();
+                if (baseUrl == null && (llmDefaults == null || isBlank(llmDefaults.baseUrl()))) {
+                    missing.add("base_url");
+                }
+                if (model == null && (llmDefaults == null || isBlank(llmDefaults.model()))) {
+                    missing.add("model");
+                }
+                if (!missing.isEmpty()) {
+                    problem(base.child("enabled"), "enabled: true needs " + String.join(" and ", missing)
+                            + " in ai.llm, because the global leadhub.ai.llm." + String.join("/", missing.stream()
+                            .map(k -> k.replace('_', '-')).toList()) + " is not set");
+                }
+            }
+            return new TenantLlmSettings(enabled, baseUrl, model, apiKey, timeoutMs, responseFormat, promptPrice,
+                    completionPrice);
+        }
+
+        private static boolean isBlank(String value) {
+            return value == null || value.isBlank();
         }
 
         private Map<String, Map<String, Object>> lookups() {

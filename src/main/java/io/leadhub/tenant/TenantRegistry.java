@@ -20,6 +20,7 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -52,18 +53,39 @@ public class TenantRegistry {
     private volatile State state = new State(Map.of(), Map.of());
 
     /**
-     * Spring constructor: placeholders resolve through {@link TenantSecretResolver} (the Spring environment,
-     * {@code ${file:...}} and Camel vault references), the default region is {@code leadhub.phone.default-region},
-     * the schema is {@code <mappingsDir>/tenant.schema.json} when present, else the built-in copy.
+     * Placeholders resolve through {@link TenantSecretResolver} (the Spring environment, {@code ${file:...}} and
+     * Camel vault references), the default region is {@code leadhub.phone.default-region}, the schema is
+     * {@code <mappingsDir>/tenant.schema.json} when present, else the built-in copy; a tenant that enables the LLM
+     * ({@code ai.llm.enabled: true}) must name {@code base_url} and {@code model} itself.
      *
      * @param props LeadHub settings ({@code mappingsDir()}, {@code phone().defaultRegion()})
      * @param secrets placeholder resolver
      * @throws IllegalStateException when the schema cannot be loaded
      */
-    @Autowired
     public TenantRegistry(LeadHubProperties props, TenantSecretResolver secrets) {
+        this(props, secrets, (TenantLlmSettings.GlobalDefaults) null);
+    }
+
+    /**
+     * Spring constructor: as {@link #TenantRegistry(LeadHubProperties, TenantSecretResolver)}, and a tenant's
+     * {@code ai.llm} block is checked against the global LLM settings ({@code leadhub.ai.llm.*}, the
+     * {@code LlmProperties} bean) when there is such a bean.
+     *
+     * @param props       LeadHub settings ({@code mappingsDir()}, {@code phone().defaultRegion()})
+     * @param secrets     placeholder resolver
+     * @param llmDefaults the global LLM settings, if any
+     * @throws IllegalStateException when the schema cannot be loaded
+     */
+    @Autowired
+    public TenantRegistry(LeadHubProperties props, TenantSecretResolver secrets,
+                          ObjectProvider<TenantLlmSettings.GlobalDefaults> llmDefaults) {
+        this(props, secrets, llmDefaults.getIfAvailable());
+    }
+
+    private TenantRegistry(LeadHubProperties props, TenantSecretResolver secrets,
+                           TenantLlmSettings.GlobalDefaults llmDefaults) {
         this(props.mappingsDir(), new TenantFileLoader(secrets, props.phone().defaultRegion(),
-                Clock.systemUTC(), props.mappingsDir().resolve(SCHEMA_FILE)));
+                Clock.systemUTC(), props.mappingsDir().resolve(SCHEMA_FILE), llmDefaults));
     }
 
     /**

@@ -40,10 +40,16 @@ import org.yaml.snakeyaml.resolver.Resolver;
  */
 final class YamlTree {
 
-    /** Keys whose values are secrets when they occur anywhere under {@code sources} or {@code destinations}. */
+    /**
+     * Keys whose values are secrets when they occur anywhere under {@code sources}, {@code destinations},
+     * {@code workflow} or {@code ai}.
+     */
     static final Set<String> SECRET_KEYS = Set.of("signing_key", "token", "auth_token", "api_key", "api_token",
             "secret", "client_secret", "password", "webhook_secret", "refresh_token", "keystore_password",
             "slack_webhook_url");
+
+    /** Top-level keys under which {@link #SECRET_KEYS} are secrets. */
+    static final Set<String> SECRET_SECTIONS = Set.of("sources", "destinations", "workflow", "ai");
 
     /** Destination keys holding expressions; keys inside them are CRM property names, not secret keys. */
     static final Set<String> MAPPING_SECTIONS =
@@ -361,7 +367,7 @@ final class YamlTree {
                 }
                 keys.put(child, keyPosition);
                 boolean childScope = (secretScope
-                        || path.isRoot() && ("sources".equals(key) || "destinations".equals(key) || "workflow".equals(key)))
+                        || path.isRoot() && SECRET_SECTIONS.contains(key))
                         && !isMappingSection(path, key);
                 JsonNode value = secretScope && SECRET_KEYS.contains(key)
                         ? secret(tuple.getValueNode(), child)

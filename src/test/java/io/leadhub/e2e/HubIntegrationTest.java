@@ -79,6 +79,11 @@ public abstract class HubIntegrationTest {
             .encodeToString("leadhub-e2e-webhook-signing-key!".getBytes(StandardCharsets.UTF_8));
     protected static final String E2E_PERFEX_TOKEN = "e2e-perfex-authtoken";
     protected static final String E2E_LEADPRO_TOKEN = "e2e-leadpro-token";
+    /**
+     * API key of tenant llmco's own LLM ({@code ai.llm.api_key}); its chat-completions stub is REST_STUB's
+     * {@code /llmco/v1/chat/completions} (see it-mappings/llmco.yaml).
+     */
+    protected static final String E2E_LLM_API_KEY = "sk-e2e-llmco-test-key";
     /** Twilio REST API stub (click-to-call), tenant initech's {@code sources.twilio.api_base_url}. */
     protected static final WireMockServer TWILIO = new WireMockServer(options().dynamicPort());
     protected static final String INITECH_TWILIO_ACCOUNT_SID = "AC0123456789abcdef0123456789abcdef";
@@ -136,6 +141,7 @@ public abstract class HubIntegrationTest {
         System.setProperty("E2E_WEBHOOK_SECRET", E2E_WEBHOOK_SECRET);
         System.setProperty("E2E_PERFEX_TOKEN", E2E_PERFEX_TOKEN);
         System.setProperty("E2E_LEADPRO_TOKEN", E2E_LEADPRO_TOKEN);
+        System.setProperty("E2E_LLM_API_KEY", E2E_LLM_API_KEY);
         SOURCE_SECRETS.forEach(System::setProperty);
         System.setProperty("TWILIO_STUB_URL", TWILIO.baseUrl());
         System.setProperty("INITECH_TWILIO_ACCOUNT_SID", INITECH_TWILIO_ACCOUNT_SID);

@@ -205,13 +205,13 @@ class LeadEnrichmentTest {
     // analyse
 
     @Test
-    void analysePassesTheTranscriptAndCallMetadataToTheAnalyzer() {
+    void analysePassesTheTranscriptCallMetadataAndTenantToTheAnalyzer() {
         InboundEvent event = event("acme", Map.of("phone", "+14045558514"),
                 call("Caller: I want a new kitchen", 125L, true, false));
 
         EnrichedLead lead = enrichment.analyse(event);
 
-        assertThat(analysed).containsExactly(new AnalysisInput("Caller: I want a new kitchen", 125, true, false));
+        assertThat(analysed).containsExactly(new AnalysisInput("Caller: I want a new kitchen", 125, true, false, "acme"));
         assertThat(lead.ai()).isEqualTo(ANALYSIS.toMap());
         assertThat(lead.analysisReasons()).isEqualTo(ANALYSIS.reasons());
         assertThat(lead.lead()).isEqualTo(event.lead());
@@ -225,14 +225,14 @@ class LeadEnrichmentTest {
     void analyseTakesAnIntegerDurationAsReadFromJson() {
         enrichment.analyse(event("acme", Map.of(), call(null, 42, null, null)));
 
-        assertThat(analysed).containsExactly(new AnalysisInput(null, 42, null, null));
+        assertThat(analysed).containsExactly(new AnalysisInput(null, 42, null, null, "acme"));
     }
 
     @Test
     void analyseWithoutCallDetailsPassesUnknowns() {
         enrichment.analyse(event("acme", Map.of(), Map.of()));
 
-        assertThat(analysed).containsExactly(new AnalysisInput(null, null, null, null));
+        assertThat(analysed).containsExactly(new AnalysisInput(null, null, null, null, "acme"));
     }
 
     @Test
@@ -240,15 +240,15 @@ class LeadEnrichmentTest {
         enrichment.analyse(event("acme", Map.of(), call("kitchen", -5L, true, true)));
         enrichment.analyse(event("acme", Map.of(), call("kitchen", 10_000_000_000L, true, true)));
 
-        assertThat(analysed).containsExactly(new AnalysisInput("kitchen", null, true, true),
-                new AnalysisInput("kitchen", null, true, true));
+        assertThat(analysed).containsExactly(new AnalysisInput("kitchen", null, true, true, "acme"),
+                new AnalysisInput("kitchen", null, true, true, "acme"));
     }
 
     @Test
     void analyseTreatsCallFieldsOfTheWrongTypeAsUnknownInsteadOfFailingTheLead() {
         enrichment.analyse(event("acme", Map.of(), call(List.of("kitchen"), "125", "yes", 1)));
 
-        assertThat(analysed).containsExactly(new AnalysisInput(null, null, null, null));
+        assertThat(analysed).containsExactly(new AnalysisInput(null, null, null, null, "acme"));
     }
 
     // dedupe

@@ -6,8 +6,8 @@ package io.leadhub.enrich.ai;
  *
  * <p>Implementations: {@link RulesAiAnalyzer} (deterministic keyword rules, bean {@code rulesAiAnalyzer}),
  * {@link LlmAiAnalyzer} (an OpenAI-compatible LLM with fallback to the rules) and {@link CompositeAiAnalyzer} (bean
- * {@code aiAnalyzer}, the primary one the pipeline injects: the LLM when {@code leadhub.ai.llm.enabled}, else the
- * rules). Every implementation must:
+ * {@code aiAnalyzer}, the primary one the pipeline injects: per tenant, the LLM of the tenant file's {@code ai.llm}
+ * settings merged with {@code leadhub.ai.llm.*} when enabled, else the rules). Every implementation must:
  * <ul>
  *   <li>return a complete {@link AiAnalysis} for any input, using the {@code unknown}/{@code other}/{@code neutral}
  *       values when something cannot be determined (a missing or blank transcript is not an error);</li>

@@ -13,8 +13,11 @@ package io.leadhub.enrich.ai;
  * @param answered        whether a person answered the call ({@code false} for missed calls and voicemails); null when
  *                        unknown
  * @param firstCall       whether this is the first call from this caller's number; null when unknown
+ * @param tenant          the tenant id the call belongs to, which selects the tenant's {@code ai.llm} settings
+ *                        ({@link CompositeAiAnalyzer}) and tags the LLM metrics; null when unknown (global settings)
  */
-public record AnalysisInput(String transcript, Integer durationSeconds, Boolean answered, Boolean firstCall) {
+public record AnalysisInput(String transcript, Integer durationSeconds, Boolean answered, Boolean firstCall,
+                            String tenant) {
 
     /**
      * Validates and creates an input.
@@ -23,6 +26,7 @@ public record AnalysisInput(String transcript, Integer durationSeconds, Boolean 
      * @param durationSeconds the call duration in seconds, {@code >= 0}, or null
      * @param answered        whether the call was answered, or null
      * @param firstCall       whether this is the caller's first call, or null
+     * @param tenant          tenant id, or null
      * @throws IllegalArgumentException if {@code durationSeconds} is negative
      */
     public AnalysisInput {
@@ -32,13 +36,36 @@ public record AnalysisInput(String transcript, Integer durationSeconds, Boolean 
     }
 
     /**
+     * An input without a tenant (the global analyser settings apply).
+     *
+     * @param transcript      the call transcription, may be null or blank
+     * @param durationSeconds the call duration in seconds, {@code >= 0}, or null
+     * @param answered        whether the call was answered, or null
+     * @param firstCall       whether this is the caller's first call, or null
+     * @throws IllegalArgumentException if {@code durationSeconds} is negative
+     */
+    public AnalysisInput(String transcript, Integer durationSeconds, Boolean answered, Boolean firstCall) {
+        this(transcript, durationSeconds, answered, firstCall, null);
+    }
+
+    /**
+     * This input for a tenant.
+     *
+     * @param tenantId tenant id, or null
+     * @return a copy with {@link #tenant()} replaced; never null
+     */
+    public AnalysisInput forTenant(String tenantId) {
+        return new AnalysisInput(transcript, durationSeconds, answered, firstCall, tenantId);
+    }
+
+    /**
      * An input with a transcript and no call metadata.
      *
      * @param transcript the call transcription, may be null or blank
      * @return the input; never null
      */
     public static AnalysisInput ofTranscript(String transcript) {
-        return new AnalysisInput(transcript, null, null, null);
+        return new AnalysisInput(transcript, null, null, null, null);
     }
 
     /**

@@ -49,14 +49,21 @@ import org.slf4j.LoggerFactory;
  * why ({@code no_transcript, timeout, io_error, http_<status>, invalid_answer, circuit_open, error}). The client does
  * not retry (a retry would double the latency of enrichment).
  *
- * <p>Metrics (Micrometer): {@code leadhub.ai.tokens{kind=prompt|completion}} (tokens from the answer's {@code usage}),
+ * <p>Metrics (Micrometer), each tagged {@code tenant} with {@link AnalysisInput#tenant()} ({@value #NO_TENANT} when
+ * unknown): {@code leadhub.ai.tokens{kind=prompt|completion}} (tokens from the answer's {@code usage}),
  * {@code leadhub.ai.cost} (from the configured prices per 1,000 tokens), {@code leadhub.ai.fallbacks{reason}}.
- * Thread-safe.
+ * Thread-safe. {@link #close()} releases the HTTP client once the analyser is no longer used.
  */
-public class LlmAiAnalyzer implements AiAnalyzer {
+public class LlmAiAnalyzer implements AiAnalyzer, AutoCloseable {
 
     /** The value of {@link AiAnalysis#analyzer()} when the LLM answered. */
     public static final String ANALYZER_NAME = "llm";
+
+    /** Name of the circuit breaker of the global settings; a tenant's own one is {@code leadhub-ai-llm-<tenant>}. */
+    public static final String CIRCUIT_BREAKER_NAME = "leadhub-ai-llm";
+
+    /** Value of the metrics' {@code tenant} tag when the input names no tenant. */
+    public static final String NO_TENANT = "unknown";
 
     private static final Logger LOG = LoggerFactory.getLogger(LlmAiAnalyzer.class);
     private static final int MAX_LIST_ITEMS = 20;
@@ -74,9 +81,6 @@ public class LlmAiAnalyzer implements AiAnalyzer {
     private final CircuitBreaker circuitBreaker;
     private final Map<String, Object> schema;
     private final String systemPrompt;
-    private final Counter promptTokens;
-    private final Counter completionTokens;
-    private final Counter cost;
 
     /**
      * Creates the analyser and its HTTP client (OkHttp, no retries, timeout from the properties).
@@ -89,6 +93,25 @@ public class LlmAiAnalyzer implements AiAnalyzer {
      */
     public LlmAiAnalyzer(LlmProperties properties, RulesAiAnalyzer rules, ObjectMapper json, MeterRegistry meters,
                          Clock clock) {
+        this(properties, rules, json, meters, clock,
+                CircuitBreaker.of(CIRCUIT_BREAKER_NAME, circuitBreakerConfig(Objects.requireNonNull(properties,
+                        "properties"))));
+    }
+
+    /**
+     * Creates the analyser around a given circuit breaker (e.g. one named after a tenant and registered for
+     * metrics), and its HTTP client (OkHttp, no retries, timeout from the properties).
+     *
+     * @param properties     the effective settings (global, or merged with a tenant's {@code ai.llm})
+     * @param rules          the fallback analyser
+     * @param json           JSON mapper used to read the model's answer
+     * @param meters         where token, cost and fallback counters are registered
+     * @param clock          today's date for the prompt
+     * @param circuitBreaker the breaker around the LLM calls, normally built from
+     *                       {@link #circuitBreakerConfig(LlmProperties)}
+     */
+    LlmAiAnalyzer(LlmProperties properties, RulesAiAnalyzer rules, ObjectMapper json, MeterRegistry meters,
+                  Clock clock, CircuitBreaker circuitBreaker) {
         this.properties = Objects.requireNonNull(properties, "properties");
         this.rules = Objects.requireNonNull(rules, "rules");
         this.json = Objects.requireNonNull(json, "json");
@@ -100,32 +123,52 @@ public class LlmAiAnalyzer implements AiAnalyzer {
                 .maxRetries(0);
         // the SDK requires a key; servers without authentication (Ollama, vLLM) ignore the bearer token
         builder.apiKey(properties.apiKey() == null || properties.apiKey().isBlank() ? "none" : properties.apiKey());
+        this.circuitBreaker = Objects.requireNonNull(circuitBreaker, "circuitBreaker");
         this.client = builder.build();
+        this.schema = answerSchema();
+        this.systemPrompt = systemPrompt(schema);
+    }
+
+    /**
+     * The circuit breaker configuration of {@code leadhub.ai.llm.circuit-breaker.*} (count-based window).
+     *
+     * @param properties the settings
+     * @return the Resilience4j configuration; never null
+     */
+    static CircuitBreakerConfig circuitBreakerConfig(LlmProperties properties) {
         LlmProperties.CircuitBreaker cb = properties.circuitBreaker();
-        this.circuitBreaker = CircuitBreaker.of("leadhub-ai-llm", CircuitBreakerConfig.custom()
+        return CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(cb.slidingWindowSize())
                 .minimumNumberOfCalls(cb.minimumNumberOfCalls())
                 .failureRateThreshold(cb.failureRateThreshold())
                 .waitDurationInOpenState(Duration.ofMillis(cb.waitInOpenStateMs()))
-                .build());
-        this.schema = answerSchema();
-        this.systemPrompt = systemPrompt(schema);
-        this.promptTokens = Counter.builder("leadhub.ai.tokens").tag("kind", "prompt")
-                .description("LLM tokens used by call analysis").register(meters);
-        this.completionTokens = Counter.builder("leadhub.ai.tokens").tag("kind", "completion")
-                .description("LLM tokens used by call analysis").register(meters);
-        this.cost = Counter.builder("leadhub.ai.cost")
-                .description("Price of LLM call analysis from the configured prices per 1,000 tokens").register(meters);
+                .build();
     }
 
     /**
      * The circuit breaker around the LLM calls, for monitoring.
      *
-     * @return the Resilience4j circuit breaker named {@code leadhub-ai-llm}; never null
+     * @return the Resilience4j circuit breaker, named {@value #CIRCUIT_BREAKER_NAME} for the global settings and
+     *         {@code leadhub-ai-llm-<tenant>} for a tenant's own settings; never null
      */
     public CircuitBreaker circuitBreaker() {
         return circuitBreaker;
+    }
+
+    /**
+     * The settings this analyser calls the LLM with.
+     *
+     * @return the effective settings; never null
+     */
+    public LlmProperties properties() {
+        return properties;
+    }
+
+    /** Releases the HTTP client (connection pool, dispatcher threads); calls still running finish or fall back. */
+    @Override
+    public void close() {
+        client.close();
     }
 
     /**
@@ -139,6 +182,7 @@ public class LlmAiAnalyzer implements AiAnalyzer {
     @Override
     public AiAnalysis analyze(AnalysisInput input) {
         Objects.requireNonNull(input, "input");
+        String tenantTag = tenantTag(input);
         if (!input.hasTranscript()) {
             return fallback(input, "no_transcript", null, null);
         }
@@ -147,7 +191,7 @@ public class LlmAiAnalyzer implements AiAnalyzer {
             Answer[] received = new Answer[1];
             try {
                 return circuitBreaker.executeSupplier(() -> {
-                    received[0] = call(input);
+                    received[0] = call(input, tenantTag);
                     return parse(received[0]);
                 });
             } finally {
@@ -168,7 +212,7 @@ public class LlmAiAnalyzer implements AiAnalyzer {
         }
     }
 
-    private Answer call(AnalysisInput input) {
+    private Answer call(AnalysisInput input, String tenantTag) {
         ChatCompletionCreateParams.Builder params = ChatCompletionCreateParams.builder()
                 .model(properties.model())
                 .temperature(0.0)
@@ -192,13 +236,24 @@ public class LlmAiAnalyzer implements AiAnalyzer {
             prompt = completion.usage().get().promptTokens();
             completionCount = completion.usage().get().completionTokens();
             price = properties.cost(prompt, completionCount);
-            promptTokens.increment(prompt);
-            completionTokens.increment(completionCount);
-            cost.increment(price);
+            tokens("prompt", tenantTag).increment(prompt);
+            tokens("completion", tenantTag).increment(completionCount);
+            Counter.builder("leadhub.ai.cost").tag("tenant", tenantTag)
+                    .description("Price of LLM call analysis from the configured prices per 1,000 tokens")
+                    .register(meters).increment(price);
         }
         String content = completion.choices().isEmpty() ? null
                 : completion.choices().get(0).message().content().orElse(null);
         return new Answer(content, prompt, completionCount, price);
+    }
+
+    private static String tenantTag(AnalysisInput input) {
+        return input.tenant() == null || input.tenant().isBlank() ? NO_TENANT : input.tenant();
+    }
+
+    private Counter tokens(String kind, String tenantTag) {
+        return Counter.builder("leadhub.ai.tokens").tag("kind", kind).tag("tenant", tenantTag)
+                .description("LLM tokens used by call analysis").register(meters);
     }
 
     private String userMessage(AnalysisInput input) {
@@ -313,11 +368,12 @@ public class LlmAiAnalyzer implements AiAnalyzer {
     }
 
     private AiAnalysis fallback(AnalysisInput input, String reason, String detail, Answer answer) {
+        String tenantTag = tenantTag(input);
         if (!"no_transcript".equals(reason)) {
-            LOG.warn("LLM call analysis failed ({}{}); the rules analyser answers", reason,
-                    detail == null ? "" : ": " + Masking.text(detail));
+            LOG.warn("LLM call analysis of tenant {} failed ({}{}; circuit breaker {}); the rules analyser answers",
+                    tenantTag, reason, detail == null ? "" : ": " + Masking.text(detail), circuitBreaker.getName());
         }
-        meters.counter("leadhub.ai.fallbacks", "reason", reason).increment();
+        meters.counter("leadhub.ai.fallbacks", "reason", reason, "tenant", tenantTag).increment();
         AiAnalysis analysis = rules.analyze(input);
         List<String> reasons = new ArrayList<>(analysis.reasons());
         reasons.add(0, "fallback to rules: " + reason + (detail == null ? "" : " (" + detail + ")"));

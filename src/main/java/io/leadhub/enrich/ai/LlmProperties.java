@@ -1,5 +1,6 @@
 package io.leadhub.enrich.ai;
 
+import io.leadhub.tenant.TenantLlmSettings;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -35,7 +36,7 @@ public record LlmProperties(
         @DefaultValue("0") double promptPricePer1k,
         @DefaultValue("0") double completionPricePer1k,
         @DefaultValue("20000") int maxTranscriptChars,
-        @DefaultValue CircuitBreaker circuitBreaker) {
+        @DefaultValue CircuitBreaker circuitBreaker) implements TenantLlmSettings.GlobalDefaults {
 
     /**
      * Validates the settings.
@@ -63,6 +64,49 @@ public record LlmProperties(
         if (circuitBreaker == null) {
             circuitBreaker = new CircuitBreaker(50, 10, 5, 30000);
         }
+    }
+
+    /**
+     * The settings one tenant's calls are analysed with: every key the tenant's {@code ai.llm} block sets replaces the
+     * global one, the others stay. One exception keeps the global key from leaking to another server: when the
+     * tenant's effective {@code base_url} differs from the global one (ignoring a trailing {@code /}) and the tenant
+     * sets no {@code api_key}, no key is used. The circuit breaker settings and {@code max-transcript-chars} are
+     * always the global ones.
+     *
+     * @param tenant the tenant's {@code ai.llm} settings, or null for none
+     * @return this instance when {@code tenant} is null, else the merged settings; never null
+     * @throws IllegalArgumentException if the merged settings are invalid (the tenant file loader rejects such files
+     *                                  first: {@code enabled: true} without a base URL or model anywhere)
+     */
+    public LlmProperties forTenant(TenantLlmSettings tenant) {
+        if (tenant == null) {
+            return this;
+        }
+        String url = tenant.baseUrl() != null ? tenant.baseUrl() : baseUrl;
+        String key;
+        if (tenant.apiKey() != null) {
+            key = tenant.apiKey().reveal();
+        } else {
+            key = sameUrl(url, baseUrl) ? apiKey : "";
+        }
+        return new LlmProperties(
+                tenant.enabled() != null ? tenant.enabled() : enabled,
+                url,
+                tenant.model() != null ? tenant.model() : model,
+                key,
+                tenant.timeoutMs() != null ? tenant.timeoutMs() : timeoutMs,
+                tenant.responseFormat() != null ? tenant.responseFormat() : responseFormat,
+                tenant.promptPricePer1k() != null ? tenant.promptPricePer1k() : promptPricePer1k,
+                tenant.completionPricePer1k() != null ? tenant.completionPricePer1k() : completionPricePer1k,
+                maxTranscriptChars,
+                circuitBreaker);
+    }
+
+    private static boolean sameUrl(String a, String b) {
+        if (a == null || b == null) {
+            return a == b;
+        }
+        return a.replaceAll("/+$", "").equals(b.replaceAll("/+$", ""));
     }
 
     /** @return the timeout as a duration */
