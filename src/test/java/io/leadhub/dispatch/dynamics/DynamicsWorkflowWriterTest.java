@@ -48,6 +48,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.web.client.RestClient;
+import io.leadhub.dispatch.CrmWorkflowWriter;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.http.HttpMessageConvertersAutoConfiguration;
+import org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration;
+import org.springframework.boot.autoconfigure.web.client.RestClientAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /** The Dataverse side of create_task / assign_owner against a WireMock environment that also plays Entra ID. */
 class DynamicsWorkflowWriterTest {
@@ -292,6 +298,22 @@ class DynamicsWorkflowWriterTest {
 
         assertThat(e.getMessage()).contains("base_url").contains("is required");
         assertThat(dataverse.getAllServeEvents()).isEmpty();
+    }
+
+    // ---- wiring ------------------------------------------------------------------------------------
+
+    @Test
+    void isANamedSpringBeanOnTheConnector() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class,
+                        HttpMessageConvertersAutoConfiguration.class, RestClientAutoConfiguration.class))
+                .withUserConfiguration(CrmHttpClient.class, DynamicsConnector.class, DynamicsWorkflowWriter.class)
+                .run(ctx -> {
+                    assertThat(ctx).hasNotFailed();
+                    assertThat(ctx.getBean("dynamicsWorkflowWriter")).isInstanceOf(DynamicsWorkflowWriter.class);
+                    assertThat(ctx.getBeansOfType(CrmWorkflowWriter.class).values()).extracting(CrmWorkflowWriter::type)
+                            .containsExactly("dynamics");
+                });
     }
 
     // ---- helpers -----------------------------------------------------------------------------------

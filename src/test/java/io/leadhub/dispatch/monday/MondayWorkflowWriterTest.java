@@ -41,6 +41,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.web.client.RestClient;
+import io.leadhub.dispatch.CrmWorkflowWriter;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.http.HttpMessageConvertersAutoConfiguration;
+import org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration;
+import org.springframework.boot.autoconfigure.web.client.RestClientAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /** The monday.com side of create_task / assign_owner against a WireMock GraphQL endpoint. */
 class MondayWorkflowWriterTest {
@@ -266,6 +272,22 @@ class MondayWorkflowWriterTest {
 
         assertThat(e.getMessage()).contains("token resolved empty");
         assertThat(monday.getAllServeEvents()).isEmpty();
+    }
+
+    // ---- wiring ------------------------------------------------------------------------------------
+
+    @Test
+    void isANamedSpringBeanOnTheConnector() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class,
+                        HttpMessageConvertersAutoConfiguration.class, RestClientAutoConfiguration.class))
+                .withUserConfiguration(CrmHttpClient.class, MondayConnector.class, MondayWorkflowWriter.class)
+                .run(ctx -> {
+                    assertThat(ctx).hasNotFailed();
+                    assertThat(ctx.getBean("mondayWorkflowWriter")).isInstanceOf(MondayWorkflowWriter.class);
+                    assertThat(ctx.getBeansOfType(CrmWorkflowWriter.class).values()).extracting(CrmWorkflowWriter::type)
+                            .containsExactly("monday");
+                });
     }
 
     // ---- helpers -----------------------------------------------------------------------------------
