@@ -50,8 +50,10 @@ import org.springframework.stereotype.Component;
  * user of the environment: {@code POST {auth_url}/{tenant_id}/oauth2/v2.0/token} with the form
  * {@code grant_type=client_credentials, client_id, client_secret, scope=<resource>/.default}
  * (https://learn.microsoft.com/power-apps/developer/data-platform/authenticate-oauth). The access token is cached
- * in memory per destination until one minute before {@code expires_in} runs out, and fetched again once when the
- * Web API answers 401.
+ * in memory until one minute before {@code expires_in} runs out, and fetched again once when the Web API answers
+ * 401. The cache key is the destination id plus a digest of authority, Entra tenant, client id, secret and scope, so
+ * the connector and {@link DynamicsWorkflowWriter} share one token per destination (two LeadHub tenants share one
+ * only when every one of these is equal, i.e. when it is the same token).
  *
  * <p>Every Web API request carries {@code Authorization: Bearer <token>}, {@code OData-MaxVersion: 4.0},
  * {@code OData-Version: 4.0}, {@code Accept: application/json} (and {@code Content-Type: application/json} with a
@@ -178,39 +180,49 @@ public class DynamicsConnector implements CrmConnector {
     }
 
     /** A request as sent and its answer. */
-    private record Sent(CrmRequest request, CrmResponse response) {
+    record Sent(CrmRequest request, CrmResponse response) {
     }
 
-    /** One {@code deliver} call. */
-    private final class Delivery {
+    /**
+     * Opens Web API access to one destination for one unit of work (a delivery, a workflow action).
+     *
+     * @param destination a {@code dynamics} destination
+     * @param pii         masks the lead's phone and e-mail in error details
+     * @param where       log context, e.g. {@code tenant=acme destination=d365}
+     * @return the session; {@link Session#login()} gets the token before the first live request
+     * @throws PermanentDeliveryException when {@code base_url} is missing or a name setting is not a logical name
+     */
+    Session session(DestinationConfig destination, PiiMasker pii, String where) {
+        return new Session(destination, pii, where);
+    }
 
-        private final DeliveryRequest request;
-        private final DestinationConfig destination;
-        private final DestinationSettings settings;
-        private final DuplicateAction action;
-        private final List<String> matchFields;
-        private final LeadFields lead;
+    /**
+     * Web API access of one destination, shared by the deliveries and {@link DynamicsWorkflowWriter}: base URL,
+     * entity set, the cached client-credentials token, the OData headers, the one retry after a 401 and Dataverse's
+     * error bodies. One per unit of work, not thread-safe; the token cache behind it is.
+     */
+    final class Session {
+
+        final DestinationConfig destination;
+        final DestinationSettings settings;
+        final URI baseUrl;
+        /** Entity set written, setting {@value #SETTING_ENTITY_SET}, e.g. {@code leads}. */
+        final String entitySet;
+        /** Logical name of that table: the entity set without its final s, e.g. {@code lead}. */
+        final String entity;
+        /** Primary key column, setting {@value #SETTING_ID_COLUMN}, e.g. {@code leadid}. */
+        final String idColumn;
         private final PiiMasker pii;
-        private final URI baseUrl;
-        private final String entitySet;
-        private final String idColumn;
-        private final String phoneColumn;
-        private final String emailColumn;
-        private final String alternateKey;
-        private Duration readTimeout;
+        private final String where;
+        private Duration readTimeout = DestinationSettings.DEFAULT_READ_TIMEOUT;
         private String tokenKey;
         private AccessToken token;
 
-        Delivery(DeliveryRequest request) {
-            this.request = request;
-            this.destination = Objects.requireNonNull(request.destination(), "destination");
+        private Session(DestinationConfig destination, PiiMasker pii, String where) {
+            this.destination = Objects.requireNonNull(destination, "destination");
+            this.pii = Objects.requireNonNull(pii, "pii");
+            this.where = where;
             this.settings = new DestinationSettings(CRM, destination);
-            DuplicateDetection detection = destination.duplicateDetection() != null
-                    ? destination.duplicateDetection() : DuplicateDetection.DEFAULT;
-            this.action = detection.action() != null ? detection.action() : DuplicateAction.UPDATE_EXISTING;
-            this.matchFields = detection.matchFields();
-            this.lead = new LeadFields(request.context());
-            this.pii = new PiiMasker(request.phone(), request.email());
             if (destination.baseUrl() == null) {
                 throw new PermanentDeliveryException(CRM + " destination " + destination.id()
                         + ": base_url (the environment URL, e.g. https://contoso.crm.dynamics.com) is required",
@@ -218,15 +230,15 @@ public class DynamicsConnector implements CrmConnector {
             }
             this.baseUrl = destination.baseUrl();
             this.entitySet = name(SETTING_ENTITY_SET, settings.string(SETTING_ENTITY_SET, "leads"));
-            String singular = entitySet.endsWith("s") ? entitySet.substring(0, entitySet.length() - 1) : entitySet;
-            this.idColumn = name(SETTING_ID_COLUMN, settings.string(SETTING_ID_COLUMN, singular + "id"));
-            this.phoneColumn = name(SETTING_PHONE_COLUMN, settings.string(SETTING_PHONE_COLUMN, "telephone1"));
-            this.emailColumn = name(SETTING_EMAIL_COLUMN, settings.string(SETTING_EMAIL_COLUMN, "emailaddress1"));
-            String key = settings.string(SETTING_ALTERNATE_KEY, null);
-            this.alternateKey = key == null ? null : name(SETTING_ALTERNATE_KEY, key);
+            this.entity = entitySet.endsWith("s") ? entitySet.substring(0, entitySet.length() - 1) : entitySet;
+            this.idColumn = name(SETTING_ID_COLUMN, settings.string(SETTING_ID_COLUMN, entity + "id"));
         }
 
-        private String name(String setting, String value) {
+        /**
+         * @return the value
+         * @throws PermanentDeliveryException naming the setting when the value is not a logical name
+         */
+        String name(String setting, String value) {
             if (!SIMPLE_NAME.matcher(value).matches()) {
                 throw new PermanentDeliveryException(CRM + " destination " + destination.id() + ": setting " + setting
                         + " must be a logical name (letters, digits, _), got '" + value + "'", 0, null, null);
@@ -234,34 +246,14 @@ public class DynamicsConnector implements CrmConnector {
             return value;
         }
 
-        // ---- dry run -------------------------------------------------------------------------------
-
-        DeliveryResult dryRun() {
-            String known = known();
-            ObjectNode row = row();
-            String keyValue = keyValue(row);
-            List<CrmRequest> requests = new ArrayList<>();
-            if (known != null && action != DuplicateAction.CREATE) {
-                if (action == DuplicateAction.UPDATE_EXISTING) {
-                    requests.add(updateByGuid(known, row));
-                }
-            } else if (action == DuplicateAction.CREATE) {
-                requests.add(create(row));
-            } else if (keyValue != null) {
-                requests.add(upsertByKey(keyValue, row));
-            } else {
-                requests.addAll(searches());
-                requests.add(create(row));
-            }
-            DryRunFiles.write(mapper, CRM, request.dryRunDir(), request.eventId(), requests);
-            log.info("dynamics dry run tenant={} destination={} event={}: {} request(s) written to {}",
-                    request.tenant(), destination.id(), request.eventId(), requests.size(), request.dryRunDir());
-            return new DeliveryResult(Outcome.DRY_RUN, known);
-        }
-
-        // ---- live ----------------------------------------------------------------------------------
-
-        DeliveryResult live() {
+        /**
+         * Reads the read timeout and the credentials and gets the access token (cached, else from Entra ID).
+         *
+         * @throws PermanentDeliveryException when a credential setting is missing or empty, or Entra ID refuses
+         *                                    the credentials
+         * @throws TransientDeliveryException when the token endpoint answers 408, 429, 5xx or not at all
+         */
+        void login() {
             readTimeout = settings.readTimeout();
             String tenantId = settings.requiredString(SETTING_TENANT_ID);
             String clientId = settings.requiredString(SETTING_CLIENT_ID);
@@ -270,65 +262,9 @@ public class DynamicsConnector implements CrmConnector {
                 throw new PermanentDeliveryException(CRM + " destination " + destination.id() + ": setting "
                         + SETTING_CLIENT_SECRET + " resolved empty", 0, null, null);
             }
-            tokenKey = AccessTokenCache.key(request.tenant() + "|" + destination.id(),
+            tokenKey = AccessTokenCache.key(destination.id(),
                     settings.url(SETTING_AUTH_URL, DEFAULT_AUTH_URL).toString(), tenantId, clientId, secret, scope());
             token = tokens.get(tokenKey, this::fetchToken);
-
-            ObjectNode row = row();
-            String known = known();
-            if (known != null) {
-                if (action == DuplicateAction.SKIP) {
-                    return new DeliveryResult(Outcome.SKIPPED, known);
-                }
-                if (action == DuplicateAction.UPDATE_EXISTING) {
-                    Sent update = send(() -> updateByGuid(known, row));
-                    if (update.response().status() != 404) {
-                        check(update);
-                        return new DeliveryResult(Outcome.UPDATED, known);
-                    }
-                    log.info("dynamics tenant={} destination={} event={}: known row {} is gone (404)",
-                            request.tenant(), destination.id(), request.eventId(), known);
-                }
-            }
-            if (action == DuplicateAction.CREATE) {
-                return new DeliveryResult(Outcome.CREATED, createdGuid(check(send(() -> create(row)))));
-            }
-            String keyValue = keyValue(row);
-            if (keyValue != null) {
-                return upsert(keyValue, row);
-            }
-            for (String field : matchFields) {
-                if (search(field) == null) {
-                    continue;
-                }
-                String hit = searchHit(check(send(() -> search(field))));
-                if (hit != null) {
-                    if (action == DuplicateAction.SKIP) {
-                        return new DeliveryResult(Outcome.SKIPPED, hit);
-                    }
-                    check(send(() -> updateByGuid(hit, row)));
-                    return new DeliveryResult(Outcome.UPDATED, hit);
-                }
-            }
-            return new DeliveryResult(Outcome.CREATED, createdGuid(check(send(() -> create(row)))));
-        }
-
-        private DeliveryResult upsert(String keyValue, ObjectNode row) {
-            Sent sent = send(() -> upsertByKey(keyValue, row));
-            if (action == DuplicateAction.SKIP && sent.response().status() == 412) {
-                Sent get = check(send(() -> getByKey(keyValue)));
-                JsonNode json = CrmErrors.readJsonOrNull(get.response().body(), mapper);
-                String id = CrmErrors.text(json, idColumn);
-                return new DeliveryResult(Outcome.SKIPPED, id);
-            }
-            check(sent);
-            JsonNode json = CrmErrors.readJsonOrNull(sent.response().body(), mapper);
-            String id = CrmErrors.text(json, idColumn);
-            if (id == null) {
-                id = guidFromHeader(sent.response());
-            }
-            Outcome outcome = sent.response().status() == 201 ? Outcome.CREATED : Outcome.UPDATED;
-            return new DeliveryResult(outcome, id);
         }
 
         private AccessToken fetchToken() {
@@ -361,8 +297,7 @@ public class DynamicsConnector implements CrmConnector {
                         response.body(), null);
             }
             long expiresIn = json.path("expires_in").asLong(3599);
-            log.info("dynamics tenant={} destination={}: new access token, valid {} s", request.tenant(),
-                    destination.id(), expiresIn);
+            log.info("dynamics {}: new access token, valid {} s", where, expiresIn);
             return new AccessToken(accessToken, clock.instant().plusSeconds(expiresIn), Map.of());
         }
 
@@ -375,20 +310,212 @@ public class DynamicsConnector implements CrmConnector {
             return resource.replaceAll("/+$", "") + "/.default";
         }
 
+        /**
+         * @param purpose   dry-run file suffix, e.g. {@code create}
+         * @param operation what the request does, for messages, e.g. {@code create leads}
+         * @param method    HTTP method
+         * @param path      path below {@value #API_PATH}, encoded, e.g. {@code /leads(<guid>)}
+         * @param query     query parameters (raw values), may be empty
+         * @param body      JSON body, or null
+         * @return the request with {@code Authorization: Bearer <token>} (empty before {@link #login()}, always
+         *         shown masked) and the OData headers
+         */
+        CrmRequest.Builder api(String purpose, String operation, HttpMethod method, String path,
+                               Map<String, String> query, ObjectNode body) {
+            CrmRequest.Builder b = CrmRequest.builder(CRM, purpose, operation, method,
+                            CrmUrls.url(baseUrl, API_PATH + path, query))
+                    .secretHeader("Authorization", "Bearer ", token == null ? "" : token.value())
+                    .header("OData-MaxVersion", "4.0")
+                    .header("OData-Version", "4.0")
+                    .header("Accept", "application/json");
+            if (body != null) {
+                b.header("Content-Type", "application/json").json(body);
+            }
+            return b;
+        }
+
+        /**
+         * Builds and sends with the current token; on 401 fetches a new token once and sends again.
+         *
+         * @param build builds the request (again after a new token)
+         * @return the request as last sent and its answer, any status
+         * @throws TransientDeliveryException (status 0) when no answer came, also from the token endpoint
+         */
+        Sent send(Supplier<CrmRequest> build) {
+            CrmRequest r = build.get();
+            CrmResponse response = http.send(r, readTimeout, pii);
+            if (response.status() == 401) {
+                log.info("dynamics {}: access token rejected (401), fetching a new one", where);
+                tokens.invalidate(tokenKey, token);
+                token = tokens.get(tokenKey, this::fetchToken);
+                r = build.get();
+                response = http.send(r, readTimeout, pii);
+            }
+            return new Sent(r, response);
+        }
+
+        /**
+         * @param sent a request and its answer
+         * @return the same, when the answer is 2xx
+         * @throws TransientDeliveryException on 429 (waiting {@code Retry-After}), 408 and 5xx
+         * @throws PermanentDeliveryException on any other status, with Dataverse's body, code and message
+         */
+        Sent check(Sent sent) {
+            CrmResponse response = sent.response();
+            if (!response.isSuccess()) {
+                throw CrmErrors.byStatus(sent.request(), response, detail(response),
+                        CrmErrors.parseRetryAfter(response.header("Retry-After"), clock.instant()));
+            }
+            return sent;
+        }
+
+        /** @return {@code "<code>: <message>"} of a Dataverse error body, masked, or empty */
+        private String detail(CrmResponse response) {
+            JsonNode error = CrmErrors.readJsonOrNull(response.body(), mapper);
+            error = error == null ? null : error.path("error");
+            String code = CrmErrors.text(error, "code");
+            String message = CrmErrors.text(error, "message");
+            String d = (code == null ? "" : code) + (message == null ? "" : (code == null ? "" : ": ") + message);
+            return pii.apply(d);
+        }
+    }
+
+    /** One {@code deliver} call. */
+    private final class Delivery {
+
+        private final DeliveryRequest request;
+        private final DestinationConfig destination;
+        private final DestinationSettings settings;
+        private final DuplicateAction action;
+        private final List<String> matchFields;
+        private final LeadFields lead;
+        private final Session session;
+        private final String entitySet;
+        private final String idColumn;
+        private final String phoneColumn;
+        private final String emailColumn;
+        private final String alternateKey;
+
+        Delivery(DeliveryRequest request) {
+            this.request = request;
+            this.destination = Objects.requireNonNull(request.destination(), "destination");
+            this.settings = new DestinationSettings(CRM, destination);
+            DuplicateDetection detection = destination.duplicateDetection() != null
+                    ? destination.duplicateDetection() : DuplicateDetection.DEFAULT;
+            this.action = detection.action() != null ? detection.action() : DuplicateAction.UPDATE_EXISTING;
+            this.matchFields = detection.matchFields();
+            this.lead = new LeadFields(request.context());
+            this.session = new Session(destination, new PiiMasker(request.phone(), request.email()),
+                    "tenant=" + request.tenant() + " destination=" + destination.id());
+            this.entitySet = session.entitySet;
+            this.idColumn = session.idColumn;
+            this.phoneColumn = session.name(SETTING_PHONE_COLUMN, settings.string(SETTING_PHONE_COLUMN, "telephone1"));
+            this.emailColumn = session.name(SETTING_EMAIL_COLUMN, settings.string(SETTING_EMAIL_COLUMN, "emailaddress1"));
+            String key = settings.string(SETTING_ALTERNATE_KEY, null);
+            this.alternateKey = key == null ? null : session.name(SETTING_ALTERNATE_KEY, key);
+        }
+
+        // ---- dry run -------------------------------------------------------------------------------
+
+        DeliveryResult dryRun() {
+            String known = known();
+            ObjectNode row = row();
+            String keyValue = keyValue(row);
+            List<CrmRequest> requests = new ArrayList<>();
+            if (known != null && action != DuplicateAction.CREATE) {
+                if (action == DuplicateAction.UPDATE_EXISTING) {
+                    requests.add(updateByGuid(known, row));
+                }
+            } else if (action == DuplicateAction.CREATE) {
+                requests.add(create(row));
+            } else if (keyValue != null) {
+                requests.add(upsertByKey(keyValue, row));
+            } else {
+                requests.addAll(searches());
+                requests.add(create(row));
+            }
+            DryRunFiles.write(mapper, CRM, request.dryRunDir(), request.eventId(), requests);
+            log.info("dynamics dry run tenant={} destination={} event={}: {} request(s) written to {}",
+                    request.tenant(), destination.id(), request.eventId(), requests.size(), request.dryRunDir());
+            return new DeliveryResult(Outcome.DRY_RUN, known);
+        }
+
+        // ---- live ----------------------------------------------------------------------------------
+
+        DeliveryResult live() {
+            session.login();
+
+            ObjectNode row = row();
+            String known = known();
+            if (known != null) {
+                if (action == DuplicateAction.SKIP) {
+                    return new DeliveryResult(Outcome.SKIPPED, known);
+                }
+                if (action == DuplicateAction.UPDATE_EXISTING) {
+                    Sent update = session.send(() -> updateByGuid(known, row));
+                    if (update.response().status() != 404) {
+                        session.check(update);
+                        return new DeliveryResult(Outcome.UPDATED, known);
+                    }
+                    log.info("dynamics tenant={} destination={} event={}: known row {} is gone (404)",
+                            request.tenant(), destination.id(), request.eventId(), known);
+                }
+            }
+            if (action == DuplicateAction.CREATE) {
+                return new DeliveryResult(Outcome.CREATED, createdGuid(session.check(session.send(() -> create(row)))));
+            }
+            String keyValue = keyValue(row);
+            if (keyValue != null) {
+                return upsert(keyValue, row);
+            }
+            for (String field : matchFields) {
+                if (search(field) == null) {
+                    continue;
+                }
+                String hit = searchHit(session.check(session.send(() -> search(field))));
+                if (hit != null) {
+                    if (action == DuplicateAction.SKIP) {
+                        return new DeliveryResult(Outcome.SKIPPED, hit);
+                    }
+                    session.check(session.send(() -> updateByGuid(hit, row)));
+                    return new DeliveryResult(Outcome.UPDATED, hit);
+                }
+            }
+            return new DeliveryResult(Outcome.CREATED, createdGuid(session.check(session.send(() -> create(row)))));
+        }
+
+        private DeliveryResult upsert(String keyValue, ObjectNode row) {
+            Sent sent = session.send(() -> upsertByKey(keyValue, row));
+            if (action == DuplicateAction.SKIP && sent.response().status() == 412) {
+                Sent get = session.check(session.send(() -> getByKey(keyValue)));
+                JsonNode json = CrmErrors.readJsonOrNull(get.response().body(), mapper);
+                String id = CrmErrors.text(json, idColumn);
+                return new DeliveryResult(Outcome.SKIPPED, id);
+            }
+            session.check(sent);
+            JsonNode json = CrmErrors.readJsonOrNull(sent.response().body(), mapper);
+            String id = CrmErrors.text(json, idColumn);
+            if (id == null) {
+                id = guidFromHeader(sent.response());
+            }
+            Outcome outcome = sent.response().status() == 201 ? Outcome.CREATED : Outcome.UPDATED;
+            return new DeliveryResult(outcome, id);
+        }
+
         // ---- requests ------------------------------------------------------------------------------
 
         private CrmRequest create(ObjectNode row) {
-            return api("create", "create " + entitySet, HttpMethod.POST, "/" + entitySet, Map.of(), row).build();
+            return session.api("create", "create " + entitySet, HttpMethod.POST, "/" + entitySet, Map.of(), row).build();
         }
 
         private CrmRequest updateByGuid(String guid, ObjectNode row) {
-            return api("update", "update " + entitySet, HttpMethod.PATCH,
+            return session.api("update", "update " + entitySet, HttpMethod.PATCH,
                     "/" + entitySet + "(" + CrmUrls.segment(guid) + ")", Map.of(), row)
                     .header("If-Match", "*").build();
         }
 
         private CrmRequest upsertByKey(String keyValue, ObjectNode row) {
-            CrmRequest.Builder b = api("upsert", "upsert " + entitySet + " by " + alternateKey, HttpMethod.PATCH,
+            CrmRequest.Builder b = session.api("upsert", "upsert " + entitySet + " by " + alternateKey, HttpMethod.PATCH,
                     keyPath(keyValue), Map.of("$select", idColumn), row)
                     .header("Prefer", "return=representation");
             if (action == DuplicateAction.SKIP) {
@@ -398,7 +525,7 @@ public class DynamicsConnector implements CrmConnector {
         }
 
         private CrmRequest getByKey(String keyValue) {
-            return api("get", "get " + entitySet + " by " + alternateKey, HttpMethod.GET, keyPath(keyValue),
+            return session.api("get", "get " + entitySet + " by " + alternateKey, HttpMethod.GET, keyPath(keyValue),
                     Map.of("$select", idColumn), null).build();
         }
 
@@ -437,26 +564,12 @@ public class DynamicsConnector implements CrmConnector {
             query.put("$select", idColumn);
             query.put("$filter", column + " eq " + literal(value.trim()));
             query.put("$top", "1");
-            return api("search-" + field, "search " + entitySet + " by " + field, HttpMethod.GET, "/" + entitySet,
+            return session.api("search-" + field, "search " + entitySet + " by " + field, HttpMethod.GET, "/" + entitySet,
                     query, null).build();
         }
 
         private String keyPath(String keyValue) {
             return "/" + entitySet + "(" + alternateKey + "=" + CrmUrls.segment(literal(keyValue)) + ")";
-        }
-
-        private CrmRequest.Builder api(String purpose, String operation, HttpMethod method, String path,
-                                       Map<String, String> query, ObjectNode body) {
-            CrmRequest.Builder b = CrmRequest.builder(CRM, purpose, operation, method,
-                            CrmUrls.url(baseUrl, API_PATH + path, query))
-                    .secretHeader("Authorization", "Bearer ", token == null ? "" : token.value())
-                    .header("OData-MaxVersion", "4.0")
-                    .header("OData-Version", "4.0")
-                    .header("Accept", "application/json");
-            if (body != null) {
-                b.header("Content-Type", "application/json").json(body);
-            }
-            return b;
         }
 
         /** The row: lead defaults, then the mapped properties (which win). */
@@ -502,30 +615,6 @@ public class DynamicsConnector implements CrmConnector {
 
         // ---- sending and answers -------------------------------------------------------------------
 
-        /** Builds and sends with the current token; on 401 fetches a new token once and sends again. */
-        private Sent send(Supplier<CrmRequest> build) {
-            CrmRequest r = build.get();
-            CrmResponse response = http.send(r, readTimeout, pii);
-            if (response.status() == 401) {
-                log.info("dynamics tenant={} destination={}: access token rejected (401), fetching a new one",
-                        request.tenant(), destination.id());
-                tokens.invalidate(tokenKey, token);
-                token = tokens.get(tokenKey, this::fetchToken);
-                r = build.get();
-                response = http.send(r, readTimeout, pii);
-            }
-            return new Sent(r, response);
-        }
-
-        private Sent check(Sent sent) {
-            CrmResponse response = sent.response();
-            if (!response.isSuccess()) {
-                throw CrmErrors.byStatus(sent.request(), response, detail(response),
-                        CrmErrors.parseRetryAfter(response.header("Retry-After"), clock.instant()));
-            }
-            return sent;
-        }
-
         private String searchHit(Sent sent) {
             JsonNode json = CrmErrors.readJsonOrNull(sent.response().body(), mapper);
             JsonNode first = json == null ? null : json.path("value").path(0);
@@ -546,29 +635,24 @@ public class DynamicsConnector implements CrmConnector {
             return guid;
         }
 
-        private String guidFromHeader(CrmResponse response) {
-            String entityId = response.header("OData-EntityId");
-            if (entityId == null) {
-                return null;
-            }
-            Matcher m = ENTITY_ID.matcher(entityId);
-            return m.find() ? m.group(1).toLowerCase() : null;
-        }
-
-        /** @return {@code "<code>: <message>"} of a Dataverse error body, masked, or empty */
-        private String detail(CrmResponse response) {
-            JsonNode error = CrmErrors.readJsonOrNull(response.body(), mapper);
-            error = error == null ? null : error.path("error");
-            String code = CrmErrors.text(error, "code");
-            String message = CrmErrors.text(error, "message");
-            String d = (code == null ? "" : code) + (message == null ? "" : (code == null ? "" : ": ") + message);
-            return pii.apply(d);
-        }
-
         private String known() {
             String known = request.knownRecordId();
             return known == null || known.isBlank() ? null : known.trim();
         }
+    }
+
+    /**
+     * @param response a Web API answer
+     * @return the lower-case GUID at the end of its {@code OData-EntityId} header ({@code .../leads(<guid>)}), or
+     *         null when there is none
+     */
+    static String guidFromHeader(CrmResponse response) {
+        String entityId = response.header("OData-EntityId");
+        if (entityId == null) {
+            return null;
+        }
+        Matcher m = ENTITY_ID.matcher(entityId);
+        return m.find() ? m.group(1).toLowerCase() : null;
     }
 
     /** @return an OData string literal: quoted, quotes doubled */

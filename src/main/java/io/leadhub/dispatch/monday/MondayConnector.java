@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -185,13 +186,174 @@ public class MondayConnector implements CrmConnector {
         }
     }
 
+    /**
+     * monday answered that the item id is not (or no longer) on the board ({@code ResourceNotFoundException},
+     * {@code InvalidItemIdException}, {@code ItemNotFoundException}): permanent, with monday's body.
+     */
+    static final class ItemNotFound extends PermanentDeliveryException {
+        ItemNotFound(String message, int httpStatus, String responseBody) {
+            super(message, httpStatus, responseBody, null);
+        }
+    }
+
+    // ---- GraphQL access, shared with MondayWorkflowWriter ---------------------------------------------
+
+    /**
+     * @param destination a {@code monday} destination
+     * @param purpose     dry-run file suffix, e.g. {@code create-item}
+     * @param operation   the GraphQL field, for messages, e.g. {@code create_item}
+     * @param query       the GraphQL document (values only as variables)
+     * @param variables   its variables
+     * @return {@code POST <base_url>/v2} with {@code Authorization: <token>} (masked when shown),
+     *         {@code API-Version}, JSON content type and {@code {"query", "variables"}}
+     */
+    CrmRequest graphql(DestinationConfig destination, String purpose, String operation, String query,
+                       ObjectNode variables) {
+        DestinationSettings settings = new DestinationSettings(CRM, destination);
+        URI baseUrl = destination.baseUrl() != null ? destination.baseUrl() : URI.create(DEFAULT_BASE_URL);
+        ObjectNode body = mapper.createObjectNode();
+        body.put("query", query);
+        body.set("variables", variables);
+        String token = destination.token() == null ? "" : destination.token().reveal();
+        return CrmRequest.builder(CRM, purpose, operation, HttpMethod.POST, CrmUrls.url(baseUrl, API_PATH, Map.of()))
+                .secretHeader("Authorization", "", token)
+                .header("API-Version", settings.string(SETTING_API_VERSION, DEFAULT_API_VERSION))
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                .json(body)
+                .build();
+    }
+
+    /**
+     * @param destination a {@code monday} destination about to be called live
+     * @throws PermanentDeliveryException when its token resolved empty
+     */
+    static void requireToken(DestinationConfig destination) {
+        if (destination.token() == null || destination.token().isEmpty()) {
+            throw new PermanentDeliveryException(CRM + " destination " + destination.id()
+                    + ": token resolved empty (set the variable, or dry_run: auto)", 0, null, null);
+        }
+    }
+
+    /**
+     * @param destination a {@code monday} destination
+     * @return its {@value #SETTING_BOARD_ID} as text
+     * @throws PermanentDeliveryException when the setting is missing or not a whole number
+     */
+    static String boardId(DestinationConfig destination) {
+        Long board = new DestinationSettings(CRM, destination).optionalLong(SETTING_BOARD_ID);
+        if (board == null) {
+            throw new PermanentDeliveryException(CRM + " destination " + destination.id() + ": setting "
+                    + SETTING_BOARD_ID + " is required", 0, null, null);
+        }
+        return board.toString();
+    }
+
+    /**
+     * Sends one GraphQL request and classifies the answer (see the class comment, "Errors").
+     *
+     * @param r           the request ({@link #graphql})
+     * @param readTimeout read timeout
+     * @param pii         masks personal data in monday's error messages
+     * @return the JSON answer of a 2xx without {@code errors} / {@code error_code}
+     * @throws ItemNotFound                when monday does not find the item id
+     * @throws TransientDeliveryException on rate, complexity and daily limits (with monday's wait), 408, 5xx and
+     *                                    I/O errors
+     * @throws PermanentDeliveryException on other GraphQL errors and 4xx (with monday's body), or an unreadable
+     *                                    answer
+     */
+    JsonNode send(CrmRequest r, Duration readTimeout, UnaryOperator<String> pii) {
+        CrmResponse response = http.send(r, readTimeout, pii);
+        JsonNode json = CrmErrors.readJsonOrNull(response.body(), mapper);
+        DeliveryException error = error(r, response, json, pii);
+        if (error != null) {
+            throw error;
+        }
+        if (json == null || !json.isObject()) {
+            throw new PermanentDeliveryException(r.describe() + ": HTTP " + response.status()
+                    + " with an unreadable body", response.status(), response.body(), null);
+        }
+        return json;
+    }
+
+    /**
+     * @return the exception for a failed answer (non-2xx, {@code errors[]}, top-level {@code error_code}), or null
+     *         for a success; an unknown item id is an {@link ItemNotFound}
+     */
+    private DeliveryException error(CrmRequest r, CrmResponse response, JsonNode json, UnaryOperator<String> pii) {
+        JsonNode errors = json == null ? null : json.get("errors");
+        String code = null;
+        String message = null;
+        Integer statusCode = null;
+        Duration retryIn = null;
+        if (errors != null && errors.isArray() && !errors.isEmpty()) {
+            JsonNode first = errors.get(0);
+            JsonNode ext = first.path("extensions");
+            code = CrmErrors.text(ext, "code");
+            message = CrmErrors.text(first, "message");
+            statusCode = ext.has("status_code") ? ext.get("status_code").asInt() : null;
+            retryIn = seconds(ext.get("retry_in_seconds"));
+            if (retryIn == null) {
+                retryIn = seconds(ext.path("error_data").get("retry_in_seconds"));
+            }
+        } else if (json != null && CrmErrors.text(json, "error_code") != null) {
+            code = CrmErrors.text(json, "error_code");
+            message = CrmErrors.text(json, "error_message");
+            statusCode = json.has("status_code") ? json.get("status_code").asInt() : null;
+        } else if (response.isSuccess()) {
+            return null;
+        }
+        if (retryIn == null && message != null) {
+            Matcher m = RESET_IN.matcher(message);
+            if (m.find()) {
+                retryIn = Duration.ofSeconds(Long.parseLong(m.group(1)));
+            }
+        }
+        if (retryIn == null) {
+            retryIn = CrmErrors.parseRetryAfter(response.header("Retry-After"), clock.instant());
+        }
+        String detail = pii.apply((code == null ? "" : code) + (message == null ? "" : (code == null ? "" : ": ") + message));
+        int status = statusCode != null && statusCode >= 400 ? statusCode : response.status();
+        if ((code != null && RATE_CODES.contains(code)) || status == 429 || response.status() == 429) {
+            return new TransientDeliveryException(CrmErrors.message(r, status, detail), status, response.body(),
+                    retryIn, null);
+        }
+        DeliveryException failure;
+        if (!response.isSuccess()) {
+            failure = CrmErrors.byStatus(r, response, detail, retryIn);
+        } else if (status >= 500) {
+            failure = new TransientDeliveryException(CrmErrors.message(r, status, detail), status, response.body(),
+                    null, null);
+        } else {
+            failure = new PermanentDeliveryException(CrmErrors.message(r, status, detail), status, response.body(), null);
+        }
+        if (code != null && NOT_FOUND_CODES.contains(code) && failure instanceof PermanentDeliveryException) {
+            return new ItemNotFound(failure.getMessage(), failure.httpStatus(), failure.responseBody());
+        }
+        return failure;
+    }
+
+    /**
+     * @param json  a successful answer
+     * @param field the mutation, e.g. {@code create_item}
+     * @return {@code data.<field>.id}
+     * @throws PermanentDeliveryException when the answer has none
+     */
+    static String id(JsonNode json, String field) {
+        String id = json.path("data").path(field).path("id").asText("");
+        if (id.isBlank()) {
+            throw new PermanentDeliveryException(CRM + " " + field + ": answer without data." + field + ".id", 0,
+                    json.toString(), null);
+        }
+        return id;
+    }
+
     /** One {@code deliver} call. */
     private final class Delivery {
 
         private final DeliveryRequest request;
         private final DestinationConfig destination;
         private final DestinationSettings settings;
-        private final URI baseUrl;
         private final DuplicateAction action;
         private final List<String> matchFields;
         private final LeadFields lead;
@@ -202,7 +364,6 @@ public class MondayConnector implements CrmConnector {
             this.request = request;
             this.destination = Objects.requireNonNull(request.destination(), "destination");
             this.settings = new DestinationSettings(CRM, destination);
-            this.baseUrl = destination.baseUrl() != null ? destination.baseUrl() : URI.create(DEFAULT_BASE_URL);
             DuplicateDetection detection = destination.duplicateDetection() != null
                     ? destination.duplicateDetection() : DuplicateDetection.DEFAULT;
             this.action = detection.action() != null ? detection.action() : DuplicateAction.UPDATE_EXISTING;
@@ -236,10 +397,7 @@ public class MondayConnector implements CrmConnector {
 
         DeliveryResult live() {
             readTimeout = settings.readTimeout();
-            if (destination.token() == null || destination.token().isEmpty()) {
-                throw new PermanentDeliveryException(CRM + " destination " + destination.id()
-                        + ": token resolved empty (set the variable, or dry_run: auto)", 0, null, null);
-            }
+            requireToken(destination);
             String known = known();
             if (known != null && action == DuplicateAction.SKIP) {
                 return new DeliveryResult(Outcome.SKIPPED, known);
@@ -326,26 +484,11 @@ public class MondayConnector implements CrmConnector {
         }
 
         private CrmRequest graphql(String purpose, String operation, String query, ObjectNode variables) {
-            ObjectNode body = mapper.createObjectNode();
-            body.put("query", query);
-            body.set("variables", variables);
-            String token = destination.token() == null ? "" : destination.token().reveal();
-            return CrmRequest.builder(CRM, purpose, operation, HttpMethod.POST, CrmUrls.url(baseUrl, API_PATH, Map.of()))
-                    .secretHeader("Authorization", "", token)
-                    .header("API-Version", settings.string(SETTING_API_VERSION, DEFAULT_API_VERSION))
-                    .header("Content-Type", "application/json")
-                    .header("Accept", "application/json")
-                    .json(body)
-                    .build();
+            return MondayConnector.this.graphql(destination, purpose, operation, query, variables);
         }
 
         private String boardId() {
-            Long board = settings.optionalLong(SETTING_BOARD_ID);
-            if (board == null) {
-                throw new PermanentDeliveryException(CRM + " destination " + destination.id() + ": setting "
-                        + SETTING_BOARD_ID + " is required", 0, null, null);
-            }
-            return board.toString();
+            return MondayConnector.boardId(destination);
         }
 
         private String itemName() {
@@ -402,84 +545,20 @@ public class MondayConnector implements CrmConnector {
 
         // ---- sending and answers -------------------------------------------------------------------
 
-        /** Sends; returns the JSON answer of a 2xx without {@code errors}, else throws. */
-        private JsonNode send(CrmRequest r) {
-            CrmResponse response = http.send(r, readTimeout, pii);
-            JsonNode json = CrmErrors.readJsonOrNull(response.body(), mapper);
-            DeliveryException error = error(r, response, json);
-            if (error != null) {
-                throw error;
-            }
-            if (json == null || !json.isObject()) {
-                throw new PermanentDeliveryException(r.describe() + ": HTTP " + response.status()
-                        + " with an unreadable body", response.status(), response.body(), null);
-            }
-            return json;
-        }
-
         /**
-         * @return the exception for a failed answer (non-2xx, {@code errors[]}, top-level {@code error_code}), or
-         *         null for a success
-         * @throws ItemGone when the only problem is an unknown item id on a change
+         * Sends; returns the JSON answer of a 2xx without {@code errors}, else throws.
+         *
+         * @throws ItemGone when monday does not find the item of a change
          */
-        private DeliveryException error(CrmRequest r, CrmResponse response, JsonNode json) {
-            JsonNode errors = json == null ? null : json.get("errors");
-            String code = null;
-            String message = null;
-            Integer statusCode = null;
-            Duration retryIn = null;
-            if (errors != null && errors.isArray() && !errors.isEmpty()) {
-                JsonNode first = errors.get(0);
-                JsonNode ext = first.path("extensions");
-                code = CrmErrors.text(ext, "code");
-                message = CrmErrors.text(first, "message");
-                statusCode = ext.has("status_code") ? ext.get("status_code").asInt() : null;
-                retryIn = seconds(ext.get("retry_in_seconds"));
-                if (retryIn == null) {
-                    retryIn = seconds(ext.path("error_data").get("retry_in_seconds"));
+        private JsonNode send(CrmRequest r) {
+            try {
+                return MondayConnector.this.send(r, readTimeout, pii);
+            } catch (ItemNotFound e) {
+                if (r.purpose().equals("change-item")) {
+                    throw new ItemGone();
                 }
-            } else if (json != null && CrmErrors.text(json, "error_code") != null) {
-                code = CrmErrors.text(json, "error_code");
-                message = CrmErrors.text(json, "error_message");
-                statusCode = json.has("status_code") ? json.get("status_code").asInt() : null;
-            } else if (response.isSuccess()) {
-                return null;
+                throw e;
             }
-            if (retryIn == null && message != null) {
-                Matcher m = RESET_IN.matcher(message);
-                if (m.find()) {
-                    retryIn = Duration.ofSeconds(Long.parseLong(m.group(1)));
-                }
-            }
-            if (retryIn == null) {
-                retryIn = CrmErrors.parseRetryAfter(response.header("Retry-After"), clock.instant());
-            }
-            String detail = pii.apply((code == null ? "" : code) + (message == null ? "" : (code == null ? "" : ": ") + message));
-            int status = statusCode != null && statusCode >= 400 ? statusCode : response.status();
-            if (code != null && NOT_FOUND_CODES.contains(code) && r.purpose().equals("change-item")) {
-                throw new ItemGone();
-            }
-            if ((code != null && RATE_CODES.contains(code)) || status == 429 || response.status() == 429) {
-                return new TransientDeliveryException(CrmErrors.message(r, status, detail), status, response.body(),
-                        retryIn, null);
-            }
-            if (!response.isSuccess()) {
-                return CrmErrors.byStatus(r, response, detail, retryIn);
-            }
-            if (status >= 500) {
-                return new TransientDeliveryException(CrmErrors.message(r, status, detail), status, response.body(),
-                        null, null);
-            }
-            return new PermanentDeliveryException(CrmErrors.message(r, status, detail), status, response.body(), null);
-        }
-
-        private String id(JsonNode json, String field) {
-            String id = json.path("data").path(field).path("id").asText("");
-            if (id.isBlank()) {
-                throw new PermanentDeliveryException(CRM + " " + field + ": answer without data." + field + ".id", 0,
-                        json.toString(), null);
-            }
-            return id;
         }
 
         private String known() {

@@ -36,6 +36,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -169,11 +170,7 @@ public class SalesforceConnector implements CrmConnector {
         if (settings.isDryRun(destination)) {
             return delivery.dryRun();
         }
-        String missing = settings.missingCredential();
-        if (missing != null) {
-            throw new PermanentDeliveryException("Salesforce destination " + destination.id() + ": setting " + missing
-                    + " is empty (set it, or dry_run: auto to write the requests to files instead)", 0, null, null);
-        }
+        requireCredentials(destination, settings);
         DeliveryResult result = delivery.live(orgs.org(request.tenant(), destination.id(), settings));
         if (log.isDebugEnabled()) {
             log.debug("salesforce delivery tenant={} destination={} event={}: {} lead {}", request.tenant(),
@@ -328,7 +325,7 @@ public class SalesforceConnector implements CrmConnector {
             if (!response.isSuccess()) {
                 throw error(query.describe(), response.status(), response.body());
             }
-            JsonNode records = readJson(query, response).path("records");
+            JsonNode records = readJson(query, response, objectMapper).path("records");
             if (records.isArray() && !records.isEmpty()) {
                 String id = records.get(0).path("Id").asText("");
                 return id.isBlank() ? null : id;
@@ -345,21 +342,10 @@ public class SalesforceConnector implements CrmConnector {
          */
         private DeliveryResult write(Org org, LeadWrite write, String recordId, boolean fromIndex) {
             SalesforceRequest composite = composite(write, recordId);
-            String json;
-            try {
-                json = objectMapper.writeValueAsString(composite.body());
-            } catch (JsonProcessingException e) {
-                throw new PermanentDeliveryException(composite.describe() + ": cannot serialise the request body",
-                        0, null, e);
-            }
-            SalesforceResponse response = send(composite, () -> org.composite(json));
-            if (!response.isSuccess()) {
-                throw error(composite.describe(), response.status(), response.body());
-            }
-            Map<String, JsonNode> results = new LinkedHashMap<>();
-            JsonNode subresponses = readJson(composite, response).path("compositeResponse");
-            subresponses.forEach(r -> results.put(r.path("referenceId").asText(), r));
-            JsonNode failed = firstFailure(results);
+            CompositeAnswer answer = sendComposite(org, composite, objectMapper, this::maskPii);
+            SalesforceResponse response = answer.response();
+            Map<String, JsonNode> results = answer.results();
+            JsonNode failed = firstFailure(results, objectMapper);
             if (failed != null) {
                 String ref = failed.path("referenceId").asText();
                 int status = failed.path("httpStatusCode").asInt();
@@ -395,25 +381,6 @@ public class SalesforceConnector implements CrmConnector {
             return new DeliveryResult(created ? Outcome.CREATED : Outcome.UPDATED, id);
         }
 
-        /** @return the subresponse that caused the failure (not only {@code PROCESSING_HALTED}), or null when all succeeded */
-        private JsonNode firstFailure(Map<String, JsonNode> results) {
-            JsonNode firstFailed = null;
-            for (JsonNode r : results.values()) {
-                int status = r.path("httpStatusCode").asInt();
-                if (status >= 200 && status < 300) {
-                    continue;
-                }
-                if (firstFailed == null) {
-                    firstFailed = r;
-                }
-                String body = r.path("body").isMissingNode() ? "" : r.path("body").toString();
-                if (!SalesforceErrors.onlyHalted(SalesforceErrors.errors(body, objectMapper))) {
-                    return r;
-                }
-            }
-            return firstFailed;
-        }
-
         private SalesforceResponse send(SalesforceRequest r, Supplier<SalesforceResponse> call) {
             try {
                 return call.get();
@@ -424,19 +391,6 @@ public class SalesforceConnector implements CrmConnector {
 
         private RuntimeException error(String what, int status, String body) {
             return SalesforceErrors.toException(maskPii(what), status, body, objectMapper, this::maskPii);
-        }
-
-        private JsonNode readJson(SalesforceRequest r, SalesforceResponse response) {
-            try {
-                JsonNode json = objectMapper.readTree(response.body());
-                if (json == null || !json.isObject()) {
-                    throw new IOException("not a JSON object");
-                }
-                return json;
-            } catch (IOException e) {
-                throw new PermanentDeliveryException(r.describe() + ": HTTP " + response.status()
-                        + " with an unreadable body", response.status(), response.body(), e);
-            }
         }
 
         // ---- requests ------------------------------------------------------------------------------
@@ -479,7 +433,7 @@ public class SalesforceConnector implements CrmConnector {
             String operation;
             switch (write) {
                 case UPDATE -> {
-                    subrequest(subrequests, "PATCH", sobjects + "/Lead/" + encode(recordId), LEAD_REF, leadFields);
+                    subrequest(objectMapper, subrequests, "PATCH", sobjects + "/Lead/" + encode(recordId), LEAD_REF, leadFields);
                     whoId = recordId;
                     operation = "update lead " + recordId;
                 }
@@ -487,13 +441,13 @@ public class SalesforceConnector implements CrmConnector {
                     String byExternalId = sobjects + "/Lead/" + settings.externalIdField() + "/" + encode(request.phone());
                     Map<String, Object> fields = new LinkedHashMap<>(leadFields);
                     fields.remove(settings.externalIdField());
-                    subrequest(subrequests, "PATCH", byExternalId, LEAD_REF, fields);
-                    subrequest(subrequests, "GET", byExternalId + "?fields=Id", LEAD_ID_REF, null);
+                    subrequest(objectMapper, subrequests, "PATCH", byExternalId, LEAD_REF, fields);
+                    subrequest(objectMapper, subrequests, "GET", byExternalId + "?fields=Id", LEAD_ID_REF, null);
                     whoId = "@{" + LEAD_ID_REF + ".Id}";
                     operation = "upsert lead by " + settings.externalIdField();
                 }
                 case CREATE -> {
-                    subrequest(subrequests, "POST", sobjects + "/Lead", LEAD_REF, leadFields);
+                    subrequest(objectMapper, subrequests, "POST", sobjects + "/Lead", LEAD_REF, leadFields);
                     whoId = "@{" + LEAD_REF + ".id}";
                     operation = "create lead";
                 }
@@ -504,26 +458,15 @@ public class SalesforceConnector implements CrmConnector {
                 Map<String, Object> fields = taskFields(whoId);
                 if (task.externalIdField() != null) {
                     fields.remove(task.externalIdField());
-                    subrequest(subrequests, "PATCH", sobjects + "/Task/" + task.externalIdField() + "/"
+                    subrequest(objectMapper, subrequests, "PATCH", sobjects + "/Task/" + task.externalIdField() + "/"
                             + encode(request.eventId()), TASK_REF, fields);
                 } else {
-                    subrequest(subrequests, "POST", sobjects + "/Task", TASK_REF, fields);
+                    subrequest(objectMapper, subrequests, "POST", sobjects + "/Task", TASK_REF, fields);
                 }
                 operation += " and task";
             }
             return new SalesforceRequest("composite", operation, "POST", settings.dataPath() + "/composite", null,
                     body);
-        }
-
-        private void subrequest(ArrayNode subrequests, String method, String url, String referenceId,
-                                Map<String, Object> fields) {
-            ObjectNode sub = subrequests.addObject();
-            sub.put("method", method);
-            sub.put("url", url);
-            sub.put("referenceId", referenceId);
-            if (fields != null) {
-                sub.set("body", objectMapper.valueToTree(fields));
-            }
         }
 
         /** The Task's fields: the {@code task} setting's defaults, then the mapped {@code Task.*} properties, then WhoId. */
@@ -563,6 +506,115 @@ public class SalesforceConnector implements CrmConnector {
         }
     }
 
+    // ---- shared with SalesforceWorkflowWriter --------------------------------------------------------
+
+    /**
+     * @param destination a live {@code salesforce} destination
+     * @param settings    its settings
+     * @throws PermanentDeliveryException naming the first empty credential setting
+     */
+    static void requireCredentials(DestinationConfig destination, SalesforceSettings settings) {
+        String missing = settings.missingCredential();
+        if (missing != null) {
+            throw new PermanentDeliveryException("Salesforce destination " + destination.id() + ": setting " + missing
+                    + " is empty (set it, or dry_run: auto to write the requests to files instead)", 0, null, null);
+        }
+    }
+
+    /**
+     * A composite request's answer.
+     *
+     * @param response the HTTP answer (2xx)
+     * @param results  the subresponses by {@code referenceId}, in answer order
+     */
+    record CompositeAnswer(SalesforceResponse response, Map<String, JsonNode> results) {
+    }
+
+    /**
+     * Sends a composite request through the org's camel-salesforce {@code composite} endpoint.
+     *
+     * @param org       the destination's org connection
+     * @param composite the request ({@code body} = {@code {"allOrNone", "compositeRequest": [...]}})
+     * @param mapper    JSON reader and writer
+     * @param maskPii   masks personal data in messages
+     * @return the answer with its subresponses (which may have failed: see {@link #firstFailure})
+     * @throws TransientDeliveryException / PermanentDeliveryException as {@link SalesforceErrors} maps a refused
+     *                                    request or no answer; permanent for an unreadable answer
+     */
+    static CompositeAnswer sendComposite(Org org, SalesforceRequest composite, ObjectMapper mapper,
+                                         UnaryOperator<String> maskPii) {
+        String json;
+        try {
+            json = mapper.writeValueAsString(composite.body());
+        } catch (JsonProcessingException e) {
+            throw new PermanentDeliveryException(composite.describe() + ": cannot serialise the request body",
+                    0, null, e);
+        }
+        SalesforceResponse response;
+        try {
+            response = org.composite(json);
+        } catch (SalesforceCallException e) {
+            throw SalesforceErrors.fromCamel(composite.describe(), e.salesforce(), mapper, maskPii);
+        }
+        if (!response.isSuccess()) {
+            throw SalesforceErrors.toException(maskPii.apply(composite.describe()), response.status(), response.body(),
+                    mapper, maskPii);
+        }
+        Map<String, JsonNode> results = new LinkedHashMap<>();
+        readJson(composite, response, mapper).path("compositeResponse")
+                .forEach(r -> results.put(r.path("referenceId").asText(), r));
+        return new CompositeAnswer(response, results);
+    }
+
+    /**
+     * @param results subresponses by reference id
+     * @param mapper  JSON reader
+     * @return the subresponse that caused the failure (not only {@code PROCESSING_HALTED}), or null when all
+     *         succeeded
+     */
+    static JsonNode firstFailure(Map<String, JsonNode> results, ObjectMapper mapper) {
+        JsonNode firstFailed = null;
+        for (JsonNode r : results.values()) {
+            int status = r.path("httpStatusCode").asInt();
+            if (status >= 200 && status < 300) {
+                continue;
+            }
+            if (firstFailed == null) {
+                firstFailed = r;
+            }
+            String body = r.path("body").isMissingNode() ? "" : r.path("body").toString();
+            if (!SalesforceErrors.onlyHalted(SalesforceErrors.errors(body, mapper))) {
+                return r;
+            }
+        }
+        return firstFailed;
+    }
+
+    /** Adds {@code {method, url, referenceId, body}} to a composite's {@code compositeRequest} array. */
+    static void subrequest(ObjectMapper mapper, ArrayNode subrequests, String method, String url, String referenceId,
+                           Map<String, Object> fields) {
+        ObjectNode sub = subrequests.addObject();
+        sub.put("method", method);
+        sub.put("url", url);
+        sub.put("referenceId", referenceId);
+        if (fields != null) {
+            sub.set("body", mapper.valueToTree(fields));
+        }
+    }
+
+    private static JsonNode readJson(SalesforceRequest r, SalesforceResponse response, ObjectMapper mapper) {
+        try {
+            JsonNode json = mapper.readTree(response.body());
+            if (json == null || !json.isObject()) {
+                throw new IOException("not a JSON object");
+            }
+            return json;
+        } catch (IOException e) {
+            throw new PermanentDeliveryException(r.describe() + ": HTTP " + response.status()
+                    + " with an unreadable body", response.status(), response.body(), e);
+        }
+    }
+
     /**
      * Escapes a value for a SOQL string literal (quotes and backslash escapes per the SOQL reference,
      * "Quoted String Escape Sequences").
@@ -589,7 +641,7 @@ public class SalesforceConnector implements CrmConnector {
     }
 
     /** URL-encodes a path segment or query value ({@code +} → {@code %2B}, space → {@code %20}). */
-    private static String encode(String value) {
+    static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
