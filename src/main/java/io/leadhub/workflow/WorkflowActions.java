@@ -238,14 +238,15 @@ public class WorkflowActions {
 
     private Outcome notify(TenantConfig tenant, WorkflowTrigger trigger, EnrichedLead lead) {
         Map<String, Object> notification = map(tenant.workflow().get("notification"));
-        Object url = notification.get("slack_webhook_url");
+        // an optional placeholder that resolved empty (${X:}) counts as not configured
+        Object url = notification.get("slack_webhook_url") instanceof Secret s && !s.isEmpty() ? s : null;
         Map<String, Object> email = map(notification.get("email"));
         Object channel = trigger.params().get("channel");
         String chosen = channel != null ? channel.toString() : url != null ? "slack" : !email.isEmpty() ? "email"
                 : null;
         if (chosen == null) {
-            throw new PermanentDeliveryException("tenant '" + tenant.tenant() + "' has neither "
-                    + "workflow.notification.slack_webhook_url nor workflow.notification.email", 0, null, null);
+            return new Outcome(WorkflowActionLog.SKIPPED, "no notification channel configured "
+                    + "(workflow.notification.slack_webhook_url or workflow.notification.email)", null);
         }
         String text = render(text(trigger.params().get("message"),
                 "New lead {lead.full_name} ({lead.phone}) matched " + trigger.name()), lead);

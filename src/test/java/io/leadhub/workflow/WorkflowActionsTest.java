@@ -512,4 +512,20 @@ class WorkflowActionsTest {
         assertThat(actions(yaml, morning.plusSeconds(301)).runDeferred()).isEqualTo(1);
         assertThat(db.jdbc().queryForObject("SELECT status FROM workflow_actions", String.class)).isEqualTo("failed");
     }
+
+    @Test
+    void aNotificationWithoutAnyChannelIsSkippedWithTheReason() throws Exception {
+        WorkflowActions actions = actions("""
+                tenant: wf
+                destinations: []
+                workflow:
+                  notification: { slack_webhook_url: "${UNSET_SLACK_URL:}" }
+                workflow_triggers:
+                  - { name: hot, when: "true", actions: [send_notification] }
+                """, DAY);
+
+        assertThat(actions.run(lead("e1", 50))).containsEntry("hot|send_notification", "skipped");
+        assertThat(db.jdbc().queryForObject("SELECT detail FROM workflow_actions", String.class))
+                .startsWith("no notification channel configured");
+    }
 }
