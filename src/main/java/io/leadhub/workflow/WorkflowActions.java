@@ -106,6 +106,7 @@ public class WorkflowActions {
     private final Map<String, CrmWorkflowWriter> writers;
     private final Path dataDir;
     private final WorkflowMail mail;
+    private final WorkflowMetrics metrics;
 
     /**
      * @param json     JSON mapper
@@ -117,12 +118,15 @@ public class WorkflowActions {
      * @param writers  the CRM side of create_task / assign_owner, one per destination type
      * @param props    LeadHub settings (data dir for dry-run files)
      * @param mail     SMTP sender of e-mail notifications
+     * @param metrics  action counters
      * @param clock    clock (tests pass a fixed one)
      */
     public WorkflowActions(ObjectMapper json, TenantRegistry tenants, WorkflowActionLog log, ContactIndex contacts,
                            TwilioRestClients twilio, RestClient.Builder builder, List<CrmWorkflowWriter> writers,
-                           LeadHubProperties props, WorkflowMail mail, Optional<Clock> clock) {
+                           LeadHubProperties props, WorkflowMail mail, WorkflowMetrics metrics,
+                           Optional<Clock> clock) {
         this.mail = mail;
+        this.metrics = metrics;
         this.json = json;
         this.writers = writers.stream().collect(java.util.stream.Collectors.toUnmodifiableMap(
                 CrmWorkflowWriter::type, w -> w));
@@ -183,6 +187,7 @@ public class WorkflowActions {
                     LOG.warn("Workflow action {} of trigger '{}' (tenant '{}', event {}) will be retried: {}", action,
                             trigger.name(), tenant.tenant(), lead.eventId(), e.getMessage());
                     out.put(trigger.name() + "|" + action, WorkflowActionLog.PENDING);
+                    metrics.record(tenant.tenant(), action, "retry");
                     retry = retry == null ? e : retry;
                     continue;
                 } catch (PermanentDeliveryException e) {
@@ -190,6 +195,7 @@ public class WorkflowActions {
                 }
                 log.finish(tenant.tenant(), lead.eventId(), trigger.name(), action, outcome.status(),
                         outcome.detail(), outcome.dueAt(), outcome.payloadJson(json));
+                metrics.record(tenant.tenant(), action, outcome.status());
                 LOG.info("Workflow action {} of trigger '{}' (tenant '{}', event {}): {} {}", action, trigger.name(),
                         tenant.tenant(), lead.eventId(), outcome.status(), outcome.detail() == null ? ""
                                 : outcome.detail());
@@ -346,6 +352,7 @@ public class WorkflowActions {
             }
             log.finish(row.tenant(), row.eventId(), row.trigger(), row.action(), outcome.status(), outcome.detail(),
                     outcome.dueAt(), WorkflowActionLog.DEFERRED.equals(outcome.status()) ? row.payload() : null);
+            metrics.record(row.tenant(), row.action(), outcome.status());
             LOG.info("Deferred workflow action {} of trigger '{}' (tenant '{}', event {}): {} {}", row.action(),
                     row.trigger(), row.tenant(), row.eventId(), outcome.status(), outcome.detail());
         }

@@ -70,6 +70,8 @@ class WorkflowActionsTest {
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule());
     private ContactIndex contacts;
     private WorkflowActionLog log;
+    private final io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
+            new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
 
     @BeforeAll
     static void startStub() {
@@ -117,7 +119,7 @@ class WorkflowActionsTest {
                 List.of(new HubSpotWorkflowWriter(json, RestClient.builder()), new PipedriveWorkflowWriter(
                         new PipedriveConnector(new CrmHttpClient(RestClient.builder(), json), json), json)),
                 TestSettings.with(Map.of("leadhub.data-dir", dir.resolve("data").toString())), new WorkflowMail(),
-                Optional.of(clock));
+                new WorkflowMetrics(meters, tenants, db.jdbc()), Optional.of(clock));
     }
 
     private static String tenant(String triggers) {
@@ -478,8 +480,12 @@ class WorkflowActionsTest {
         assertThat(actions(yaml, NIGHT.plusSeconds(3600)).runDeferred()).isZero();
 
         WorkflowActions morning = actions(yaml, Instant.parse("2026-03-03T13:00:01Z"));
+        assertThat(meters.get("leadhub.workflow.deferred").gauge().value()).isEqualTo(1.0);
         assertThat(morning.runDeferred()).isEqualTo(1);
         assertThat(morning.runDeferred()).isZero();
+        assertThat(meters.get("leadhub.workflow.deferred").gauge().value()).isZero();
+        assertThat(meters.get("leadhub.workflow.actions").tags("tenant", "wf", "action", "send_sms", "status", "done")
+                .counter().count()).isEqualTo(1.0);
         assertThat(morning.run(lead("e1", 50))).containsEntry("sms|send_sms", "done");
 
         stub.verify(1, postRequestedFor(urlEqualTo(messages))
