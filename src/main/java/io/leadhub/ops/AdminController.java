@@ -41,6 +41,7 @@ import org.springframework.web.bind.annotation.RestController;
  *   <li>{@code POST /admin/dead-letters/replay?tenant&destination&from&to&error} — replay every open match</li>
  *   <li>{@code POST /admin/dead-letters/{id}/discard} {@code {"reason": "..."}} — discard with a reason</li>
  *   <li>{@code GET /admin/deliveries?tenant&destination&phone&email&crmRecordId&eventId} — delivery attempts</li>
+ *   <li>{@code GET /admin/workflow-actions?tenant&status&action&trigger&eventId} — workflow-trigger actions</li>
  *   <li>{@code GET /admin/tenants}, {@code GET /admin/tenants/{tenant}} — file, last load, error, routes, lag</li>
  *   <li>{@code POST /admin/tenants/reload} — re-read the tenant files now</li>
  *   <li>{@code POST /admin/tenants/{tenant}/preview?source=callrail} with a webhook body — the enriched lead and the
@@ -206,6 +207,48 @@ public class AdminController {
         List<Map<String, Object>> rows = jdbc.queryForList("SELECT d.id, d.tenant, d.destination_id, d.event_id, "
                 + "d.contact_id, d.attempt, d.outcome, d.http_status, d.crm_record_id, d.error, d.duration_ms, d.created_at"
                 + from + where + " ORDER BY d.id DESC LIMIT " + size + " OFFSET " + ((long) page * size), args.toArray());
+        return new DeadLetterService.Page(rows.stream().map(AdminController::lowerKeys).toList(), page, size,
+                total == null ? 0 : total);
+    }
+
+    /**
+     * Workflow-trigger actions (table {@code workflow_actions}), newest first: what ran, what failed and why, what
+     * waits for the end of quiet hours. The stored message of a deferred SMS is not shown (it holds the lead's number).
+     *
+     * @param status {@code pending}, {@code sending}, {@code done}, {@code failed}, {@code skipped} or
+     *               {@code deferred}
+     * @return a page of rows {@code {tenant, event_id, trigger_name, action, status, detail, due_at, created_at,
+     *         updated_at}}
+     * @throws ErrorResponseException 400 (problem+json naming the field) for an unknown status or a bad page
+     */
+    @GetMapping("/workflow-actions")
+    public DeadLetterService.Page workflowActions(@RequestParam(required = false) String tenant,
+                                                  @RequestParam(required = false) String status,
+                                                  @RequestParam(required = false) String action,
+                                                  @RequestParam(required = false) String trigger,
+                                                  @RequestParam(required = false) String eventId,
+                                                  @RequestParam(defaultValue = "0") int page,
+                                                  @RequestParam(defaultValue = "50") int size) {
+        checkPage(page, size);
+        if (status != null && !List.of("pending", "sending", "done", "failed", "skipped", "deferred").contains(status)) {
+            throw problem(HttpStatus.BAD_REQUEST, "status",
+                    "status must be pending, sending, done, failed, skipped or deferred");
+        }
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+        List<Object> args = new java.util.ArrayList<>();
+        String[][] filters = {{"tenant", tenant}, {"status", status}, {"action", action}, {"trigger_name", trigger},
+                {"event_id", eventId}};
+        for (String[] f : filters) {
+            if (f[1] != null) {
+                where.append(" AND ").append(f[0]).append(" = ?");
+                args.add(f[1]);
+            }
+        }
+        Long total = jdbc.queryForObject("SELECT COUNT(*) FROM workflow_actions" + where, Long.class, args.toArray());
+        List<Map<String, Object>> rows = jdbc.queryForList("SELECT tenant, event_id, trigger_name, action, status, "
+                + "detail, due_at, created_at, updated_at FROM workflow_actions" + where
+                + " ORDER BY updated_at DESC, event_id, trigger_name, action LIMIT " + size + " OFFSET "
+                + ((long) page * size), args.toArray());
         return new DeadLetterService.Page(rows.stream().map(AdminController::lowerKeys).toList(), page, size,
                 total == null ? 0 : total);
     }

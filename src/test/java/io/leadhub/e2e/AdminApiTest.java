@@ -143,6 +143,28 @@ class AdminApiTest extends HubIntegrationTest {
     }
 
     @Test
+    void listsWorkflowActionsByStatusWithoutTheStoredMessage() {
+        String event = java.util.UUID.randomUUID().toString();
+        java.sql.Timestamp now = java.sql.Timestamp.from(java.time.Instant.now());
+        jdbc.update("INSERT INTO workflow_actions (tenant, event_id, trigger_name, action, status, detail, due_at, "
+                + "payload, created_at, updated_at) VALUES ('acme', ?, 'night', 'send_sms', 'deferred', 'quiet hours', "
+                + "?, '{\"to\":\"+14045550000\"}', ?, ?)", event, now, now, now);
+        jdbc.update("INSERT INTO workflow_actions (tenant, event_id, trigger_name, action, status, detail, created_at, "
+                + "updated_at) VALUES ('acme', ?, 'hot', 'create_task', 'failed', 'HubSpot 403', ?, ?)", event, now, now);
+
+        HttpResponse<String> response = admin("GET", "/admin/workflow-actions?eventId=" + event + "&status=failed", null);
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode page = read(response);
+        assertThat(page.path("total").asLong()).isEqualTo(1);
+        assertThat(page.path("items").get(0).path("detail").asText()).isEqualTo("HubSpot 403");
+        JsonNode all = read(admin("GET", "/admin/workflow-actions?eventId=" + event, null));
+        assertThat(all.path("total").asLong()).isEqualTo(2);
+        assertThat(all.toString()).doesNotContain("4045550000").doesNotContain("payload");
+        assertThat(read(admin("GET", "/admin/workflow-actions?status=lost", null)).path("field").asText())
+                .isEqualTo("status");
+    }
+
+    @Test
     void tenantStatusShowsFileRoutesAndErrors() {
         JsonNode all = read(admin("GET", "/admin/tenants", null));
         assertThat(all.findValuesAsText("tenant")).contains("acme", "globex", "broken");
