@@ -116,7 +116,8 @@ public class TenantRouteRegistrar implements CamelContextConfiguration {
             String routeId = routeId(tenantId, d.id());
             if (d.enabled() && !present.contains(routeId)) {
                 if (camel.getRoute(routeId) != null) {
-                    // tenant and destination ids may contain '-': "acme" + "west-x" and "acme-west" + "x" collide;
+                    // TenantRegistry rejects a tenant file whose dispatch ids collide with another tenant's ("acme" +
+                    // "west-x" vs "acme-west" + "x"); this stays as a safety net:
                     // adding would silently replace the other tenant's route
                     String owner = routesByTenant.entrySet().stream().filter(e -> e.getValue().contains(routeId))
                             .map(Map.Entry::getKey).findFirst().orElse("?");

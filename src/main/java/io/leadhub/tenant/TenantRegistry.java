@@ -157,6 +157,7 @@ public class TenantRegistry {
                 log.error("unexpected error loading {}", file, e);
             }
         }
+        rejectDispatchIdCollisions(previous, tenants, errors);
         Map<String, Entry> sorted = new LinkedHashMap<>();
         new TreeSet<>(tenants.keySet()).forEach(t -> sorted.put(t, tenants.get(t)));
         state = new State(Collections.unmodifiableMap(sorted), Collections.unmodifiableMap(errors));
@@ -183,6 +184,43 @@ public class TenantRegistry {
                 } catch (RuntimeException e) {
                     log.error("tenant change listener {} failed", listener, e);
                 }
+            }
+        }
+    }
+
+    /**
+     * Tenant and destination ids may contain '-', so {@code acme} + {@code west-x} and {@code acme-west} + {@code x}
+     * would share the dispatch route id {@code crm-dispatch-acme-west-x} and its consumer group. Tenants already
+     * served keep their destinations; of two new ones, the first in alphabetical order keeps them. The other tenant
+     * file is rejected like any invalid file (previous configuration kept, error in {@link #errors()}).
+     */
+    private void rejectDispatchIdCollisions(State previous, Map<String, Entry> tenants,
+                                            Map<Path, TenantConfigException> errors) {
+        List<String> order = new java.util.ArrayList<>(new TreeSet<>(tenants.keySet()));
+        order.sort(java.util.Comparator.comparing((String t) -> !(previous.tenants().get(t) != null
+                && previous.tenants().get(t) == tenants.get(t))));
+        Map<String, String[]> owners = new java.util.HashMap<>();
+        for (String tenant : order) {
+            TenantConfig config = tenants.get(tenant).config();
+            TenantConfigException clash = null;
+            for (int i = 0; i < config.destinations().size() && clash == null; i++) {
+                String key = tenant + "-" + config.destinations().get(i).id();
+                String[] owner = owners.get(key);
+                if (owner != null && !owner[0].equals(tenant)) {
+                    clash = new TenantConfigException(config.file(), "destinations[" + i + "].id", 0, 0,
+                            "dispatch route id crm-dispatch-" + key + " (and consumer group leadhub-dispatch-" + key
+                                    + ") is already that of tenant '" + owner[0] + "' destination '" + owner[1]
+                                    + "'; rename one of the two destinations");
+                }
+            }
+            if (clash != null) {
+                tenants.remove(tenant);
+                fail(config.file(), tenant, clash, previous, tenants, errors);
+            }
+            if (tenants.containsKey(tenant)) {
+                // served (possibly with its previous configuration): its dispatch ids are taken
+                tenants.get(tenant).config().destinations().forEach(d -> owners.putIfAbsent(tenant + "-" + d.id(),
+                        new String[] {tenant, d.id()}));
             }
         }
     }

@@ -174,4 +174,34 @@ class TenantRegistryTest {
         assertThat(registry.errors().get(dir.resolve("beta-roofing.yaml")).reason())
                 .isEqualTo("required key 'owner' is missing");
     }
+
+    private void tenantWithDestination(String tenant, String destination) throws IOException {
+        Files.writeString(dir.resolve(tenant + ".yaml"), "tenant: " + tenant + "\ndestinations:\n"
+                + "  - { id: " + destination + ", type: hubspot, dry_run: true }\n");
+    }
+
+    @Test
+    void twoTenantsWhoseDispatchRouteIdsCollideServeOnlyTheFirst() throws IOException {
+        tenantWithDestination("acme", "west-x");
+        tenantWithDestination("acme-west", "x");
+
+        TenantRegistry registry = registry();
+
+        assertThat(registry.tenants()).extracting(TenantConfig::tenant).containsExactly("acme");
+        TenantConfigException error = registry.errors().get(dir.resolve("acme-west.yaml"));
+        assertThat(error.key()).isEqualTo("destinations[0].id");
+        assertThat(error.getMessage()).contains("crm-dispatch-acme-west-x").contains("tenant 'acme' destination 'west-x'");
+    }
+
+    @Test
+    void aTenantAlreadyServedKeepsItsDispatchIdsWhenANewFileCollides() throws IOException {
+        tenantWithDestination("acme-west", "x");
+        TenantRegistry registry = registry();
+        tenantWithDestination("acme", "west-x");
+
+        registry.reload();
+
+        assertThat(registry.tenants()).extracting(TenantConfig::tenant).containsExactly("acme-west");
+        assertThat(registry.errors()).containsOnlyKeys(dir.resolve("acme.yaml"));
+    }
 }
