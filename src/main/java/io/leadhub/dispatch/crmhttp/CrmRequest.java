@@ -3,6 +3,7 @@ package io.leadhub.dispatch.crmhttp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.leadhub.dispatch.http.CrmUrls;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;

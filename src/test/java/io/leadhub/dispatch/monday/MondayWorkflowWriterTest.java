@@ -9,9 +9,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
-import static io.leadhub.dispatch.crmhttp.CrmStubs.EVENT_ID;
-import static io.leadhub.dispatch.crmhttp.CrmStubs.MAPPER;
-import static io.leadhub.dispatch.crmhttp.CrmStubs.assertNoSecret;
+import static io.leadhub.dispatch.http.CrmStubs.EVENT_ID;
+import static io.leadhub.dispatch.http.CrmStubs.MAPPER;
+import static io.leadhub.dispatch.http.CrmStubs.assertNoSecret;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -19,11 +19,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import io.leadhub.dispatch.CrmTask;
+import io.leadhub.dispatch.CrmWorkflowWriter;
 import io.leadhub.dispatch.PermanentDeliveryException;
 import io.leadhub.dispatch.TransientDeliveryException;
 import io.leadhub.dispatch.crmhttp.CrmHttpClient;
-import io.leadhub.dispatch.crmhttp.CrmStubs;
-import io.leadhub.dispatch.crmhttp.CrmStubs.MutableClock;
+import io.leadhub.dispatch.http.CrmStubs;
+import io.leadhub.dispatch.http.CrmStubs.MutableClock;
 import io.leadhub.mapping.LeadMapping;
 import io.leadhub.tenant.DestinationConfig;
 import io.leadhub.tenant.DryRun;
@@ -40,13 +41,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.web.client.RestClient;
-import io.leadhub.dispatch.CrmWorkflowWriter;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.http.HttpMessageConvertersAutoConfiguration;
 import org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration;
 import org.springframework.boot.autoconfigure.web.client.RestClientAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.web.client.RestClient;
 
 /** The monday.com side of create_task / assign_owner against a WireMock GraphQL endpoint. */
 class MondayWorkflowWriterTest {

@@ -1,8 +1,9 @@
-package io.leadhub.dispatch.crmhttp;
+package io.leadhub.dispatch.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.leadhub.dispatch.CrmConnector;
+import io.leadhub.dispatch.crmhttp.CrmHttpClient;
 import io.leadhub.dispatch.dynamics.DynamicsConnector;
 import io.leadhub.dispatch.monday.MondayConnector;
 import io.leadhub.dispatch.pipedrive.PipedriveConnector;

@@ -1,4 +1,4 @@
-package io.leadhub.dispatch.crmhttp;
+package io.leadhub.dispatch.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

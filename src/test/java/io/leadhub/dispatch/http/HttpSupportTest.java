@@ -1,11 +1,15 @@
-package io.leadhub.dispatch.crmhttp;
+package io.leadhub.dispatch.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.leadhub.dispatch.PermanentDeliveryException;
-import io.leadhub.dispatch.crmhttp.AccessTokenCache.AccessToken;
-import io.leadhub.dispatch.crmhttp.CrmStubs.MutableClock;
+import io.leadhub.dispatch.crmhttp.CrmErrors;
+import io.leadhub.dispatch.crmhttp.CrmRequest;
+import io.leadhub.dispatch.crmhttp.DestinationSettings;
+import io.leadhub.dispatch.crmhttp.PiiMasker;
+import io.leadhub.dispatch.http.AccessTokenCache.AccessToken;
+import io.leadhub.dispatch.http.CrmStubs.MutableClock;
 import io.leadhub.mapping.LeadMapping;
 import io.leadhub.tenant.DestinationConfig;
 import io.leadhub.tenant.DryRun;
@@ -22,7 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpMethod;
 
-class CrmHttpSupportTest {
+class HttpSupportTest {
 
     @Test
     void urlsEncodeThePlusOfE164NumbersAndEverySpecialCharacterOfSecrets() {
