@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.leadhub.dispatch.DeliveryException;
 import io.leadhub.dispatch.PermanentDeliveryException;
 import io.leadhub.dispatch.TransientDeliveryException;
+import io.leadhub.dispatch.http.OutboundRequest;
+import io.leadhub.dispatch.http.OutboundResponse;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -29,7 +31,7 @@ public final class CrmErrors {
      * @param retryAfter the wait the CRM asked for (used for 429 only), or null
      * @return the exception: message {@code "<describe>: HTTP <status> <detail>"}
      */
-    public static DeliveryException byStatus(CrmRequest request, CrmResponse response, String detail,
+    public static DeliveryException byStatus(OutboundRequest request, OutboundResponse response, String detail,
                                              Duration retryAfter) {
         int status = response.status();
         String message = message(request, status, detail);
@@ -48,7 +50,7 @@ public final class CrmErrors {
      * @param detail  CRM error detail, masked, possibly empty or null
      * @return {@code "<describe>: HTTP <status> <detail shortened to MAX_DETAIL_CHARS>"}
      */
-    public static String message(CrmRequest request, int status, String detail) {
+    public static String message(OutboundRequest request, int status, String detail) {
         String d = detail == null ? "" : detail.strip();
         if (d.length() > MAX_DETAIL_CHARS) {
             d = d.substring(0, MAX_DETAIL_CHARS) + "...";

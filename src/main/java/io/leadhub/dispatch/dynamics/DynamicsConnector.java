@@ -10,16 +10,16 @@ import io.leadhub.dispatch.DeliveryResult.Outcome;
 import io.leadhub.dispatch.PermanentDeliveryException;
 import io.leadhub.dispatch.TransientDeliveryException;
 import io.leadhub.dispatch.crmhttp.CrmErrors;
-import io.leadhub.dispatch.crmhttp.CrmHttpClient;
-import io.leadhub.dispatch.crmhttp.CrmRequest;
-import io.leadhub.dispatch.crmhttp.CrmResponse;
 import io.leadhub.dispatch.crmhttp.DestinationSettings;
-import io.leadhub.dispatch.crmhttp.DryRunFiles;
 import io.leadhub.dispatch.crmhttp.PiiMasker;
 import io.leadhub.dispatch.http.AccessTokenCache;
 import io.leadhub.dispatch.http.AccessTokenCache.AccessToken;
 import io.leadhub.dispatch.http.CrmUrls;
+import io.leadhub.dispatch.http.DryRunFiles;
 import io.leadhub.dispatch.http.LeadFields;
+import io.leadhub.dispatch.http.OutboundHttp;
+import io.leadhub.dispatch.http.OutboundRequest;
+import io.leadhub.dispatch.http.OutboundResponse;
 import io.leadhub.tenant.DestinationConfig;
 import io.leadhub.tenant.DuplicateAction;
 import io.leadhub.tenant.DuplicateDetection;
@@ -123,7 +123,7 @@ public class DynamicsConnector implements CrmConnector {
 
     private static final Logger log = LoggerFactory.getLogger(DynamicsConnector.class);
 
-    private final CrmHttpClient http;
+    private final OutboundHttp http;
     private final ObjectMapper mapper;
     private final AccessTokenCache tokens;
     private final Clock clock;
@@ -133,7 +133,7 @@ public class DynamicsConnector implements CrmConnector {
      * @param mapper JSON reader and writer
      */
     @Autowired
-    public DynamicsConnector(CrmHttpClient http, ObjectMapper mapper) {
+    public DynamicsConnector(OutboundHttp http, ObjectMapper mapper) {
         this(http, mapper, Clock.systemUTC());
     }
 
@@ -142,7 +142,7 @@ public class DynamicsConnector implements CrmConnector {
      * @param mapper JSON reader and writer
      * @param clock  clock of the token expiry
      */
-    DynamicsConnector(CrmHttpClient http, ObjectMapper mapper, Clock clock) {
+    DynamicsConnector(OutboundHttp http, ObjectMapper mapper, Clock clock) {
         this.http = Objects.requireNonNull(http, "http");
         this.mapper = Objects.requireNonNull(mapper, "mapper");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -180,7 +180,7 @@ public class DynamicsConnector implements CrmConnector {
     }
 
     /** A request as sent and its answer. */
-    record Sent(CrmRequest request, CrmResponse response) {
+    record Sent(OutboundRequest request, OutboundResponse response) {
     }
 
     /**
@@ -275,13 +275,12 @@ public class DynamicsConnector implements CrmConnector {
             form.put("client_secret", settings.secret(SETTING_CLIENT_SECRET).reveal());
             form.put("scope", scope());
             String path = "/" + CrmUrls.segment(settings.requiredString(SETTING_TENANT_ID)) + "/oauth2/v2.0/token";
-            CrmRequest r = CrmRequest.builder(CRM, "token", "client credentials token", HttpMethod.POST,
+            OutboundRequest r = OutboundRequest.builder(CRM, "token", "client credentials token", HttpMethod.POST,
                             CrmUrls.url(authority, path, Map.of()))
                     .header("Accept", "application/json")
-                    .header("Content-Type", "application/x-www-form-urlencoded")
                     .form(form, Set.of("client_secret"))
                     .build();
-            CrmResponse response = http.send(r, readTimeout, pii);
+            OutboundResponse response = http.send(r, readTimeout, pii);
             JsonNode json = CrmErrors.readJsonOrNull(response.body(), mapper);
             String error = CrmErrors.text(json, "error");
             String description = CrmErrors.text(json, "error_description");
@@ -320,16 +319,16 @@ public class DynamicsConnector implements CrmConnector {
          * @return the request with {@code Authorization: Bearer <token>} (empty before {@link #login()}, always
          *         shown masked) and the OData headers
          */
-        CrmRequest.Builder api(String purpose, String operation, HttpMethod method, String path,
+        OutboundRequest.Builder api(String purpose, String operation, HttpMethod method, String path,
                                Map<String, String> query, ObjectNode body) {
-            CrmRequest.Builder b = CrmRequest.builder(CRM, purpose, operation, method,
+            OutboundRequest.Builder b = OutboundRequest.builder(CRM, purpose, operation, method,
                             CrmUrls.url(baseUrl, API_PATH + path, query))
                     .secretHeader("Authorization", "Bearer ", token == null ? "" : token.value())
                     .header("OData-MaxVersion", "4.0")
                     .header("OData-Version", "4.0")
                     .header("Accept", "application/json");
             if (body != null) {
-                b.header("Content-Type", "application/json").json(body);
+                b.json(body, mapper);
             }
             return b;
         }
@@ -341,9 +340,9 @@ public class DynamicsConnector implements CrmConnector {
          * @return the request as last sent and its answer, any status
          * @throws TransientDeliveryException (status 0) when no answer came, also from the token endpoint
          */
-        Sent send(Supplier<CrmRequest> build) {
-            CrmRequest r = build.get();
-            CrmResponse response = http.send(r, readTimeout, pii);
+        Sent send(Supplier<OutboundRequest> build) {
+            OutboundRequest r = build.get();
+            OutboundResponse response = http.send(r, readTimeout, pii);
             if (response.status() == 401) {
                 log.info("dynamics {}: access token rejected (401), fetching a new one", where);
                 tokens.invalidate(tokenKey, token);
@@ -361,7 +360,7 @@ public class DynamicsConnector implements CrmConnector {
          * @throws PermanentDeliveryException on any other status, with Dataverse's body, code and message
          */
         Sent check(Sent sent) {
-            CrmResponse response = sent.response();
+            OutboundResponse response = sent.response();
             if (!response.isSuccess()) {
                 throw CrmErrors.byStatus(sent.request(), response, detail(response),
                         CrmErrors.parseRetryAfter(response.header("Retry-After"), clock.instant()));
@@ -370,7 +369,7 @@ public class DynamicsConnector implements CrmConnector {
         }
 
         /** @return {@code "<code>: <message>"} of a Dataverse error body, masked, or empty */
-        private String detail(CrmResponse response) {
+        private String detail(OutboundResponse response) {
             JsonNode error = CrmErrors.readJsonOrNull(response.body(), mapper);
             error = error == null ? null : error.path("error");
             String code = CrmErrors.text(error, "code");
@@ -421,7 +420,7 @@ public class DynamicsConnector implements CrmConnector {
             String known = known();
             ObjectNode row = row();
             String keyValue = keyValue(row);
-            List<CrmRequest> requests = new ArrayList<>();
+            List<OutboundRequest> requests = new ArrayList<>();
             if (known != null && action != DuplicateAction.CREATE) {
                 if (action == DuplicateAction.UPDATE_EXISTING) {
                     requests.add(updateByGuid(known, row));
@@ -434,7 +433,7 @@ public class DynamicsConnector implements CrmConnector {
                 requests.addAll(searches());
                 requests.add(create(row));
             }
-            DryRunFiles.write(mapper, CRM, request.dryRunDir(), request.eventId(), requests);
+            DryRunFiles.write(request.dryRunDir(), request.eventId(), requests, mapper, CRM);
             log.info("dynamics dry run tenant={} destination={} event={}: {} request(s) written to {}",
                     request.tenant(), destination.id(), request.eventId(), requests.size(), request.dryRunDir());
             return new DeliveryResult(Outcome.DRY_RUN, known);
@@ -504,19 +503,19 @@ public class DynamicsConnector implements CrmConnector {
 
         // ---- requests ------------------------------------------------------------------------------
 
-        private CrmRequest create(ObjectNode row) {
+        private OutboundRequest create(ObjectNode row) {
             return session.api("create", "create " + entitySet, HttpMethod.POST, "/" + entitySet, Map.of(), row).build();
         }
 
-        private CrmRequest updateByGuid(String guid, ObjectNode row) {
+        private OutboundRequest updateByGuid(String guid, ObjectNode row) {
             return session.api("update", "update " + entitySet, HttpMethod.PATCH,
                     "/" + entitySet + "(" + CrmUrls.segment(guid) + ")", Map.of(), row)
                     .header("If-Match", "*").build();
         }
 
-        private CrmRequest upsertByKey(String keyValue, ObjectNode row) {
-            CrmRequest.Builder b = session.api("upsert", "upsert " + entitySet + " by " + alternateKey, HttpMethod.PATCH,
-                    keyPath(keyValue), Map.of("$select", idColumn), row)
+        private OutboundRequest upsertByKey(String keyValue, ObjectNode row) {
+            OutboundRequest.Builder b = session.api("upsert", "upsert " + entitySet + " by " + alternateKey,
+                    HttpMethod.PATCH, keyPath(keyValue), Map.of("$select", idColumn), row)
                     .header("Prefer", "return=representation");
             if (action == DuplicateAction.SKIP) {
                 b.header("If-None-Match", "*");
@@ -524,15 +523,15 @@ public class DynamicsConnector implements CrmConnector {
             return b.build();
         }
 
-        private CrmRequest getByKey(String keyValue) {
+        private OutboundRequest getByKey(String keyValue) {
             return session.api("get", "get " + entitySet + " by " + alternateKey, HttpMethod.GET, keyPath(keyValue),
                     Map.of("$select", idColumn), null).build();
         }
 
-        private List<CrmRequest> searches() {
-            List<CrmRequest> searches = new ArrayList<>();
+        private List<OutboundRequest> searches() {
+            List<OutboundRequest> searches = new ArrayList<>();
             for (String field : matchFields) {
-                CrmRequest search = search(field);
+                OutboundRequest search = search(field);
                 if (search != null) {
                     searches.add(search);
                 }
@@ -541,7 +540,7 @@ public class DynamicsConnector implements CrmConnector {
         }
 
         /** @return the search of one match field, or null when the lead has no value for it */
-        private CrmRequest search(String field) {
+        private OutboundRequest search(String field) {
             String column;
             String value;
             switch (field) {
@@ -646,7 +645,7 @@ public class DynamicsConnector implements CrmConnector {
      * @return the lower-case GUID at the end of its {@code OData-EntityId} header ({@code .../leads(<guid>)}), or
      *         null when there is none
      */
-    static String guidFromHeader(CrmResponse response) {
+    static String guidFromHeader(OutboundResponse response) {
         String entityId = response.header("OData-EntityId");
         if (entityId == null) {
             return null;

@@ -1,5 +1,6 @@
 package io.leadhub.dispatch.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.leadhub.dispatch.PermanentDeliveryException;
@@ -12,8 +13,11 @@ import java.util.List;
 
 /**
  * Writes the requests a dry-run destination would send as pretty-printed JSON files
- * {@code <dir>/<eventId>-<NN>-<purpose>.json}, each {@code {"method", "url", "headers", "body"}}, with secret
- * header values (authentication, signatures) shown as {@code ****}. Same layout as the HubSpot connector's files.
+ * {@code <dir>/<eventId>-<NN>-<purpose>.json} (NN from 01, in sending order), each
+ * {@code {"method", "url", "headers", "body"}} with every secret (authentication header, token query parameter,
+ * secret form field) shown as {@code ****}: {@link OutboundRequest#shownUrl()},
+ * {@link OutboundRequest#shownHeaders()}, {@link OutboundRequest#displayBody()}. Same layout as the HubSpot
+ * connector's files. Stateless.
  */
 public final class DryRunFiles {
 
@@ -52,24 +56,22 @@ public final class DryRunFiles {
         }
     }
 
-    private static ObjectNode content(OutboundRequest r, ObjectMapper mapper) {
+    /**
+     * @param r      a request
+     * @param mapper JSON factory
+     * @return the dry-run file content: {@code {"method", "url", "headers", "body"}}, secrets masked
+     */
+    static ObjectNode content(OutboundRequest r, ObjectMapper mapper) {
         ObjectNode file = mapper.createObjectNode();
         file.put("method", r.method().name());
-        file.put("url", r.url().toString());
+        file.put("url", r.shownUrl());
         ObjectNode headers = file.putObject("headers");
-        if (r.contentType() != null) {
-            headers.put("Content-Type", r.contentType());
-        }
-        r.headers().forEach((name, value) -> headers.put(name, r.secretHeaders().contains(name) ? mask(value) : value));
-        if (r.displayBody() != null) {
+        r.shownHeaders().forEach(headers::put);
+        if (r.displayBody() instanceof JsonNode json) {
+            file.set("body", json);
+        } else if (r.displayBody() != null) {
             file.set("body", mapper.valueToTree(r.displayBody()));
         }
         return file;
-    }
-
-    /** Keeps an authentication scheme word ({@code Bearer}, {@code Basic}) and hides the rest. */
-    private static String mask(String value) {
-        int space = value == null ? -1 : value.indexOf(' ');
-        return space > 0 && space < 10 ? value.substring(0, space) + " ****" : "****";
     }
 }

@@ -14,14 +14,14 @@ import io.leadhub.dispatch.DeliveryResult.Outcome;
 import io.leadhub.dispatch.PermanentDeliveryException;
 import io.leadhub.dispatch.TransientDeliveryException;
 import io.leadhub.dispatch.crmhttp.CrmErrors;
-import io.leadhub.dispatch.crmhttp.CrmHttpClient;
-import io.leadhub.dispatch.crmhttp.CrmRequest;
-import io.leadhub.dispatch.crmhttp.CrmResponse;
 import io.leadhub.dispatch.crmhttp.DestinationSettings;
-import io.leadhub.dispatch.crmhttp.DryRunFiles;
 import io.leadhub.dispatch.crmhttp.PiiMasker;
 import io.leadhub.dispatch.http.CrmUrls;
+import io.leadhub.dispatch.http.DryRunFiles;
 import io.leadhub.dispatch.http.LeadFields;
+import io.leadhub.dispatch.http.OutboundHttp;
+import io.leadhub.dispatch.http.OutboundRequest;
+import io.leadhub.dispatch.http.OutboundResponse;
 import io.leadhub.tenant.DestinationConfig;
 import io.leadhub.tenant.DuplicateAction;
 import io.leadhub.tenant.DuplicateDetection;
@@ -126,7 +126,7 @@ public class MondayConnector implements CrmConnector {
 
     private static final Logger log = LoggerFactory.getLogger(MondayConnector.class);
 
-    private final CrmHttpClient http;
+    private final OutboundHttp http;
     private final ObjectMapper mapper;
     private final Clock clock;
 
@@ -135,7 +135,7 @@ public class MondayConnector implements CrmConnector {
      * @param mapper JSON reader and writer
      */
     @Autowired
-    public MondayConnector(CrmHttpClient http, ObjectMapper mapper) {
+    public MondayConnector(OutboundHttp http, ObjectMapper mapper) {
         this(http, mapper, Clock.systemUTC());
     }
 
@@ -144,7 +144,7 @@ public class MondayConnector implements CrmConnector {
      * @param mapper JSON reader and writer
      * @param clock  clock of {@code Retry-After} dates
      */
-    MondayConnector(CrmHttpClient http, ObjectMapper mapper, Clock clock) {
+    MondayConnector(OutboundHttp http, ObjectMapper mapper, Clock clock) {
         this.http = Objects.requireNonNull(http, "http");
         this.mapper = Objects.requireNonNull(mapper, "mapper");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -207,7 +207,7 @@ public class MondayConnector implements CrmConnector {
      * @return {@code POST <base_url>/v2} with {@code Authorization: <token>} (masked when shown),
      *         {@code API-Version}, JSON content type and {@code {"query", "variables"}}
      */
-    CrmRequest graphql(DestinationConfig destination, String purpose, String operation, String query,
+    OutboundRequest graphql(DestinationConfig destination, String purpose, String operation, String query,
                        ObjectNode variables) {
         DestinationSettings settings = new DestinationSettings(CRM, destination);
         URI baseUrl = destination.baseUrl() != null ? destination.baseUrl() : URI.create(DEFAULT_BASE_URL);
@@ -215,12 +215,12 @@ public class MondayConnector implements CrmConnector {
         body.put("query", query);
         body.set("variables", variables);
         String token = destination.token() == null ? "" : destination.token().reveal();
-        return CrmRequest.builder(CRM, purpose, operation, HttpMethod.POST, CrmUrls.url(baseUrl, API_PATH, Map.of()))
+        return OutboundRequest.builder(CRM, purpose, operation, HttpMethod.POST,
+                        CrmUrls.url(baseUrl, API_PATH, Map.of()))
                 .secretHeader("Authorization", "", token)
                 .header("API-Version", settings.string(SETTING_API_VERSION, DEFAULT_API_VERSION))
-                .header("Content-Type", "application/json")
+                .json(body, mapper)
                 .header("Accept", "application/json")
-                .json(body)
                 .build();
     }
 
@@ -262,8 +262,8 @@ public class MondayConnector implements CrmConnector {
      * @throws PermanentDeliveryException on other GraphQL errors and 4xx (with monday's body), or an unreadable
      *                                    answer
      */
-    JsonNode send(CrmRequest r, Duration readTimeout, UnaryOperator<String> pii) {
-        CrmResponse response = http.send(r, readTimeout, pii);
+    JsonNode send(OutboundRequest r, Duration readTimeout, UnaryOperator<String> pii) {
+        OutboundResponse response = http.send(r, readTimeout, pii);
         JsonNode json = CrmErrors.readJsonOrNull(response.body(), mapper);
         DeliveryException error = error(r, response, json, pii);
         if (error != null) {
@@ -280,7 +280,8 @@ public class MondayConnector implements CrmConnector {
      * @return the exception for a failed answer (non-2xx, {@code errors[]}, top-level {@code error_code}), or null
      *         for a success; an unknown item id is an {@link ItemNotFound}
      */
-    private DeliveryException error(CrmRequest r, CrmResponse response, JsonNode json, UnaryOperator<String> pii) {
+    private DeliveryException error(OutboundRequest r, OutboundResponse response, JsonNode json,
+                                    UnaryOperator<String> pii) {
         JsonNode errors = json == null ? null : json.get("errors");
         String code = null;
         String message = null;
@@ -376,7 +377,7 @@ public class MondayConnector implements CrmConnector {
 
         DeliveryResult dryRun() {
             String known = known();
-            List<CrmRequest> requests = new ArrayList<>();
+            List<OutboundRequest> requests = new ArrayList<>();
             if (known != null && action != DuplicateAction.CREATE) {
                 if (action == DuplicateAction.UPDATE_EXISTING) {
                     requests.add(change(known));
@@ -387,7 +388,7 @@ public class MondayConnector implements CrmConnector {
                 }
                 requests.add(create());
             }
-            DryRunFiles.write(mapper, CRM, request.dryRunDir(), request.eventId(), requests);
+            DryRunFiles.write(request.dryRunDir(), request.eventId(), requests, mapper, CRM);
             log.info("monday dry run tenant={} destination={} event={}: {} request(s) written to {}",
                     request.tenant(), destination.id(), request.eventId(), requests.size(), request.dryRunDir());
             return new DeliveryResult(Outcome.DRY_RUN, known);
@@ -411,7 +412,7 @@ public class MondayConnector implements CrmConnector {
                 }
             }
             if (action != DuplicateAction.CREATE) {
-                for (CrmRequest search : searches()) {
+                for (OutboundRequest search : searches()) {
                     JsonNode items = send(search).path("data").path("items_page_by_column_values").path("items");
                     String hit = items.path(0).path("id").asText("");
                     if (!hit.isBlank()) {
@@ -433,7 +434,7 @@ public class MondayConnector implements CrmConnector {
 
         // ---- requests ------------------------------------------------------------------------------
 
-        private CrmRequest create() {
+        private OutboundRequest create() {
             ObjectNode variables = mapper.createObjectNode();
             variables.put("board", boardId());
             String group = settings.string(SETTING_GROUP_ID, null);
@@ -445,7 +446,7 @@ public class MondayConnector implements CrmConnector {
             return graphql("create-item", "create_item", group != null ? CREATE_ITEM_IN_GROUP : CREATE_ITEM, variables);
         }
 
-        private CrmRequest change(String itemId) {
+        private OutboundRequest change(String itemId) {
             ObjectNode variables = mapper.createObjectNode();
             variables.put("board", boardId());
             variables.put("item", itemId);
@@ -453,8 +454,8 @@ public class MondayConnector implements CrmConnector {
             return graphql("change-item", "change_multiple_column_values", CHANGE_COLUMNS, variables);
         }
 
-        private List<CrmRequest> searches() {
-            List<CrmRequest> searches = new ArrayList<>();
+        private List<OutboundRequest> searches() {
+            List<OutboundRequest> searches = new ArrayList<>();
             for (String field : matchFields) {
                 String column;
                 String value;
@@ -483,7 +484,7 @@ public class MondayConnector implements CrmConnector {
             return searches;
         }
 
-        private CrmRequest graphql(String purpose, String operation, String query, ObjectNode variables) {
+        private OutboundRequest graphql(String purpose, String operation, String query, ObjectNode variables) {
             return MondayConnector.this.graphql(destination, purpose, operation, query, variables);
         }
 
@@ -550,7 +551,7 @@ public class MondayConnector implements CrmConnector {
          *
          * @throws ItemGone when monday does not find the item of a change
          */
-        private JsonNode send(CrmRequest r) {
+        private JsonNode send(OutboundRequest r) {
             try {
                 return MondayConnector.this.send(r, readTimeout, pii);
             } catch (ItemNotFound e) {

@@ -7,9 +7,9 @@ import io.leadhub.dispatch.CrmTask;
 import io.leadhub.dispatch.CrmWorkflowWriter;
 import io.leadhub.dispatch.PermanentDeliveryException;
 import io.leadhub.dispatch.TransientDeliveryException;
-import io.leadhub.dispatch.crmhttp.CrmRequest;
 import io.leadhub.dispatch.crmhttp.DestinationSettings;
 import io.leadhub.dispatch.crmhttp.PiiMasker;
+import io.leadhub.dispatch.http.OutboundRequest;
 import io.leadhub.tenant.DestinationConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,7 +94,7 @@ public class MondayWorkflowWriter implements CrmWorkflowWriter {
         if (dateColumn != null) {
             variables.put("columns", json(Map.of(dateColumn, Map.of("date", task.dueDate().toString()))));
         }
-        CrmRequest request = connector.graphql(destination, "create-subitem", "create_subitem", CREATE_SUBITEM,
+        OutboundRequest request = connector.graphql(destination, "create-subitem", "create_subitem", CREATE_SUBITEM,
                 variables);
         String id = MondayConnector.id(connector.send(request, settings.readTimeout(), new PiiMasker(null, null)),
                 "create_subitem");
@@ -133,7 +133,7 @@ public class MondayWorkflowWriter implements CrmWorkflowWriter {
         variables.put("item", item);
         variables.put("column", column);
         variables.put("value", json(Map.of("personsAndTeams", List.of(person))));
-        CrmRequest request = connector.graphql(destination, "assign-owner", "change_column_value", CHANGE_COLUMN,
+        OutboundRequest request = connector.graphql(destination, "assign-owner", "change_column_value", CHANGE_COLUMN,
                 variables);
         MondayConnector.id(connector.send(request, settings.readTimeout(), new PiiMasker(null, null)),
                 "change_column_value");

@@ -11,15 +11,15 @@ import io.leadhub.dispatch.DeliveryResult.Outcome;
 import io.leadhub.dispatch.PermanentDeliveryException;
 import io.leadhub.dispatch.TransientDeliveryException;
 import io.leadhub.dispatch.crmhttp.CrmErrors;
-import io.leadhub.dispatch.crmhttp.CrmHttpClient;
-import io.leadhub.dispatch.crmhttp.CrmRequest;
-import io.leadhub.dispatch.crmhttp.CrmResponse;
 import io.leadhub.dispatch.crmhttp.DestinationSettings;
-import io.leadhub.dispatch.crmhttp.DryRunFiles;
 import io.leadhub.dispatch.crmhttp.PiiMasker;
 import io.leadhub.dispatch.http.AccessTokenCache;
 import io.leadhub.dispatch.http.CrmUrls;
+import io.leadhub.dispatch.http.DryRunFiles;
 import io.leadhub.dispatch.http.LeadFields;
+import io.leadhub.dispatch.http.OutboundHttp;
+import io.leadhub.dispatch.http.OutboundRequest;
+import io.leadhub.dispatch.http.OutboundResponse;
 import io.leadhub.tenant.DestinationConfig;
 import io.leadhub.tenant.DuplicateAction;
 import io.leadhub.tenant.DuplicateDetection;
@@ -121,7 +121,7 @@ public class PipedriveConnector implements CrmConnector {
 
     private static final Logger log = LoggerFactory.getLogger(PipedriveConnector.class);
 
-    private final CrmHttpClient http;
+    private final OutboundHttp http;
     private final ObjectMapper mapper;
     private final Clock clock;
     /** rate key of an API token ({@link Api}) → instant before which its burst window is exhausted. */
@@ -132,7 +132,7 @@ public class PipedriveConnector implements CrmConnector {
      * @param mapper JSON reader and writer
      */
     @Autowired
-    public PipedriveConnector(CrmHttpClient http, ObjectMapper mapper) {
+    public PipedriveConnector(OutboundHttp http, ObjectMapper mapper) {
         this(http, mapper, Clock.systemUTC());
     }
 
@@ -141,7 +141,7 @@ public class PipedriveConnector implements CrmConnector {
      * @param mapper JSON reader and writer
      * @param clock  clock of the rate-limit window
      */
-    PipedriveConnector(CrmHttpClient http, ObjectMapper mapper, Clock clock) {
+    PipedriveConnector(OutboundHttp http, ObjectMapper mapper, Clock clock) {
         this.http = Objects.requireNonNull(http, "http");
         this.mapper = Objects.requireNonNull(mapper, "mapper");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -221,7 +221,7 @@ public class PipedriveConnector implements CrmConnector {
 
         DeliveryResult dryRun() {
             String known = blank(request.knownRecordId()) ? null : request.knownRecordId().trim();
-            List<CrmRequest> requests = new ArrayList<>();
+            List<OutboundRequest> requests = new ArrayList<>();
             if (known == null) {
                 if (action != DuplicateAction.CREATE) {
                     requests.addAll(searches());
@@ -242,7 +242,7 @@ public class PipedriveConnector implements CrmConnector {
                     requests.add(createNoteRequest(content, personId, null));
                 }
             }
-            DryRunFiles.write(mapper, CRM, request.dryRunDir(), request.eventId(), requests);
+            DryRunFiles.write(request.dryRunDir(), request.eventId(), requests, mapper, CRM);
             log.info("pipedrive dry run tenant={} destination={} event={}: {} request(s) written to {}",
                     request.tenant(), destination.id(), request.eventId(), requests.size(), request.dryRunDir());
             return new DeliveryResult(Outcome.DRY_RUN, known);
@@ -259,7 +259,7 @@ public class PipedriveConnector implements CrmConnector {
                         : new Person(known, List.of(), List.of());
             }
             if (existing == null && action != DuplicateAction.CREATE) {
-                for (CrmRequest search : searches()) {
+                for (OutboundRequest search : searches()) {
                     existing = searchHit(search);
                     if (existing != null) {
                         break;
@@ -269,13 +269,13 @@ public class PipedriveConnector implements CrmConnector {
             String personId;
             Outcome outcome;
             if (existing == null || action == DuplicateAction.CREATE) {
-                CrmRequest create = createPerson();
+                OutboundRequest create = createPerson();
                 personId = idOf(create, send(create));
                 outcome = Outcome.CREATED;
             } else if (action == DuplicateAction.SKIP) {
                 return new DeliveryResult(Outcome.SKIPPED, existing.id());
             } else {
-                CrmRequest update = updatePerson(existing.id(), existing);
+                OutboundRequest update = updatePerson(existing.id(), existing);
                 personId = idOf(update, send(update));
                 outcome = Outcome.UPDATED;
             }
@@ -284,13 +284,13 @@ public class PipedriveConnector implements CrmConnector {
             if (createDeal()) {
                 dealId = fresh ? null : openDeal(personId);
                 if (dealId == null) {
-                    CrmRequest deal = createDealRequest(personId);
+                    OutboundRequest deal = createDealRequest(personId);
                     dealId = idOf(deal, send(deal));
                 }
             }
             String content = noteContent();
             if (content != null && (fresh || !noteExists(personId))) {
-                CrmRequest note = createNoteRequest(content, personId, dealId);
+                OutboundRequest note = createNoteRequest(content, personId, dealId);
                 idOf(note, send(note));
             }
             return new DeliveryResult(outcome, personId);
@@ -298,9 +298,9 @@ public class PipedriveConnector implements CrmConnector {
 
         /** @return the known person with its phones and e-mails, or null when it is gone */
         private Person knownPerson(String id) {
-            CrmRequest get = request("get-person", "get person", HttpMethod.GET, PERSONS + "/" + CrmUrls.segment(id),
-                    Map.of(), null);
-            CrmResponse response = exchange(get);
+            OutboundRequest get = request("get-person", "get person", HttpMethod.GET,
+                    PERSONS + "/" + CrmUrls.segment(id), Map.of(), null);
+            OutboundResponse response = exchange(get);
             if (response.status() == 404 || response.status() == 410) {
                 log.info("pipedrive tenant={} destination={} event={}: known person {} is gone ({}), searching again",
                         request.tenant(), destination.id(), request.eventId(), id, response.status());
@@ -315,7 +315,7 @@ public class PipedriveConnector implements CrmConnector {
             return new Person(id, values(data.path("phone")), values(data.path("email")));
         }
 
-        private Person searchHit(CrmRequest search) {
+        private Person searchHit(OutboundRequest search) {
             JsonNode items = data(send(search)).path("items");
             if (!items.isArray() || items.isEmpty()) {
                 return null;
@@ -329,7 +329,7 @@ public class PipedriveConnector implements CrmConnector {
         }
 
         private String openDeal(String personId) {
-            CrmRequest list = request("list-deals", "list open deals of person", HttpMethod.GET,
+            OutboundRequest list = request("list-deals", "list open deals of person", HttpMethod.GET,
                     PERSONS + "/" + CrmUrls.segment(personId) + "/deals",
                     ordered("status", "open", "start", "0", "limit", "100"), null);
             JsonNode deals = data(send(list));
@@ -348,7 +348,7 @@ public class PipedriveConnector implements CrmConnector {
         }
 
         private boolean noteExists(String personId) {
-            CrmRequest list = request("list-notes", "list notes of person", HttpMethod.GET, NOTES,
+            OutboundRequest list = request("list-notes", "list notes of person", HttpMethod.GET, NOTES,
                     ordered("person_id", personId, "start", "0", "limit", "100", "sort", "add_time DESC"), null);
             JsonNode notes = data(send(list));
             if (notes.isArray()) {
@@ -363,8 +363,8 @@ public class PipedriveConnector implements CrmConnector {
 
         // ---- requests ------------------------------------------------------------------------------
 
-        private List<CrmRequest> searches() {
-            List<CrmRequest> searches = new ArrayList<>();
+        private List<OutboundRequest> searches() {
+            List<OutboundRequest> searches = new ArrayList<>();
             for (String field : matchFields) {
                 String term = switch (field) {
                     case "phone" -> request.phone();
@@ -379,16 +379,16 @@ public class PipedriveConnector implements CrmConnector {
             return searches;
         }
 
-        private CrmRequest createPerson() {
+        private OutboundRequest createPerson() {
             return request("create-person", "create person", HttpMethod.POST, PERSONS, Map.of(), personBody(null));
         }
 
-        private CrmRequest updatePerson(String id, Person existing) {
+        private OutboundRequest updatePerson(String id, Person existing) {
             return request("update-person", "update person", HttpMethod.PUT, PERSONS + "/" + CrmUrls.segment(id),
                     Map.of(), personBody(existing));
         }
 
-        private CrmRequest createDealRequest(String personId) {
+        private OutboundRequest createDealRequest(String personId) {
             ObjectNode body = mapper.createObjectNode();
             body.put("title", dealTitle());
             String projectType = lead.ai("project_type");
@@ -413,7 +413,7 @@ public class PipedriveConnector implements CrmConnector {
             return request("create-deal", "create deal", HttpMethod.POST, DEALS, Map.of(), body);
         }
 
-        private CrmRequest createNoteRequest(String content, String personId, String dealId) {
+        private OutboundRequest createNoteRequest(String content, String personId, String dealId) {
             ObjectNode body = mapper.createObjectNode();
             body.put("content", content);
             putId(body, "person_id", personId);
@@ -545,22 +545,22 @@ public class PipedriveConnector implements CrmConnector {
             }
         }
 
-        private CrmRequest request(String purpose, String operation, HttpMethod method, String path,
+        private OutboundRequest request(String purpose, String operation, HttpMethod method, String path,
                                    Map<String, String> query, ObjectNode body) {
             return api.request(purpose, operation, method, path, query, body);
         }
 
         // ---- sending and answers -------------------------------------------------------------------
 
-        private CrmResponse exchange(CrmRequest r) {
+        private OutboundResponse exchange(OutboundRequest r) {
             return api.exchange(r);
         }
 
-        private JsonNode send(CrmRequest r) {
+        private JsonNode send(OutboundRequest r) {
             return api.send(r);
         }
 
-        private JsonNode check(CrmRequest r, CrmResponse response) {
+        private JsonNode check(OutboundRequest r, OutboundResponse response) {
             return api.check(r, response);
         }
 
@@ -568,7 +568,7 @@ public class PipedriveConnector implements CrmConnector {
             return json.path("data");
         }
 
-        private String idOf(CrmRequest r, JsonNode json) {
+        private String idOf(OutboundRequest r, JsonNode json) {
             return api.idOf(r, json);
         }
     }
@@ -628,15 +628,16 @@ public class PipedriveConnector implements CrmConnector {
          * @param body      JSON body, or null
          * @return the request, {@code Accept: application/json}, the token marked secret
          */
-        CrmRequest request(String purpose, String operation, HttpMethod method, String path,
+        OutboundRequest request(String purpose, String operation, HttpMethod method, String path,
                            Map<String, String> query, ObjectNode body) {
             Map<String, String> q = new LinkedHashMap<>(query);
             q.put("api_token", settings.secret(SETTING_API_TOKEN).reveal());
-            CrmRequest.Builder b = CrmRequest.builder(CRM, purpose, operation, method, CrmUrls.url(baseUrl, path, q))
+            OutboundRequest.Builder b = OutboundRequest.builder(CRM, purpose, operation, method,
+                            CrmUrls.url(baseUrl, path, q))
                     .secretQueryParameter("api_token")
                     .header("Accept", "application/json");
             if (body != null) {
-                b.header("Content-Type", "application/json").json(body);
+                b.json(body, mapper);
             }
             return b.build();
         }
@@ -648,14 +649,14 @@ public class PipedriveConnector implements CrmConnector {
          * @return Pipedrive's answer, any status
          * @throws TransientDeliveryException (status 0) when the window is exhausted (with the wait) or no answer came
          */
-        CrmResponse exchange(CrmRequest r) {
+        OutboundResponse exchange(OutboundRequest r) {
             Instant until = blockedUntil.get(rateKey);
             Instant now = clock.instant();
             if (until != null && now.isBefore(until)) {
                 throw new TransientDeliveryException(r.describe() + ": not sent, the rate-limit window is exhausted "
                         + "(x-ratelimit-remaining 0)", 0, null, Duration.between(now, until), null);
             }
-            CrmResponse response = http.send(r, readTimeout, pii);
+            OutboundResponse response = http.send(r, readTimeout, pii);
             String remaining = response.header(RATE_LIMIT_REMAINING);
             Duration reset = CrmErrors.seconds(response.header(RATE_LIMIT_RESET));
             if ("0".equals(remaining == null ? null : remaining.trim()) && reset != null) {
@@ -675,12 +676,12 @@ public class PipedriveConnector implements CrmConnector {
          *                                    408, 5xx, no answer, or an exhausted window
          * @throws PermanentDeliveryException on other 4xx, {@code success:false} or an unreadable answer
          */
-        JsonNode send(CrmRequest r) {
+        JsonNode send(OutboundRequest r) {
             return check(r, exchange(r));
         }
 
-        /** @see #send(CrmRequest) */
-        JsonNode check(CrmRequest r, CrmResponse response) {
+        /** @see #send(OutboundRequest) */
+        JsonNode check(OutboundRequest r, OutboundResponse response) {
             JsonNode json = CrmErrors.readJsonOrNull(response.body(), mapper);
             if (!response.isSuccess()) {
                 Duration wait = null;
@@ -707,7 +708,7 @@ public class PipedriveConnector implements CrmConnector {
          * @return {@code data.id} of the answer
          * @throws PermanentDeliveryException when there is none
          */
-        String idOf(CrmRequest r, JsonNode json) {
+        String idOf(OutboundRequest r, JsonNode json) {
             String id = json.path("data").path("id").asText("");
             if (id.isBlank()) {
                 throw new PermanentDeliveryException(r.describe() + ": answer without data.id", 0, json.toString(), null);

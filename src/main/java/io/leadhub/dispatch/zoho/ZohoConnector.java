@@ -11,16 +11,16 @@ import io.leadhub.dispatch.DeliveryResult.Outcome;
 import io.leadhub.dispatch.PermanentDeliveryException;
 import io.leadhub.dispatch.TransientDeliveryException;
 import io.leadhub.dispatch.crmhttp.CrmErrors;
-import io.leadhub.dispatch.crmhttp.CrmHttpClient;
-import io.leadhub.dispatch.crmhttp.CrmRequest;
-import io.leadhub.dispatch.crmhttp.CrmResponse;
 import io.leadhub.dispatch.crmhttp.DestinationSettings;
-import io.leadhub.dispatch.crmhttp.DryRunFiles;
 import io.leadhub.dispatch.crmhttp.PiiMasker;
 import io.leadhub.dispatch.http.AccessTokenCache;
 import io.leadhub.dispatch.http.AccessTokenCache.AccessToken;
 import io.leadhub.dispatch.http.CrmUrls;
+import io.leadhub.dispatch.http.DryRunFiles;
 import io.leadhub.dispatch.http.LeadFields;
+import io.leadhub.dispatch.http.OutboundHttp;
+import io.leadhub.dispatch.http.OutboundRequest;
+import io.leadhub.dispatch.http.OutboundResponse;
 import io.leadhub.tenant.DestinationConfig;
 import io.leadhub.tenant.DuplicateAction;
 import io.leadhub.tenant.DuplicateDetection;
@@ -109,7 +109,7 @@ public class ZohoConnector implements CrmConnector {
 
     private static final Logger log = LoggerFactory.getLogger(ZohoConnector.class);
 
-    private final CrmHttpClient http;
+    private final OutboundHttp http;
     private final ObjectMapper mapper;
     private final AccessTokenCache tokens;
     private final Clock clock;
@@ -119,7 +119,7 @@ public class ZohoConnector implements CrmConnector {
      * @param mapper JSON reader and writer
      */
     @Autowired
-    public ZohoConnector(CrmHttpClient http, ObjectMapper mapper) {
+    public ZohoConnector(OutboundHttp http, ObjectMapper mapper) {
         this(http, mapper, Clock.systemUTC());
     }
 
@@ -128,7 +128,7 @@ public class ZohoConnector implements CrmConnector {
      * @param mapper JSON reader and writer
      * @param clock  clock of the token expiry
      */
-    ZohoConnector(CrmHttpClient http, ObjectMapper mapper, Clock clock) {
+    ZohoConnector(OutboundHttp http, ObjectMapper mapper, Clock clock) {
         this.http = Objects.requireNonNull(http, "http");
         this.mapper = Objects.requireNonNull(mapper, "mapper");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -211,7 +211,7 @@ public class ZohoConnector implements CrmConnector {
         DeliveryResult dryRun() {
             URI api = destination.baseUrl() != null ? destination.baseUrl() : URI.create(DRY_RUN_API_DOMAIN);
             String known = known();
-            List<CrmRequest> requests = new ArrayList<>();
+            List<OutboundRequest> requests = new ArrayList<>();
             switch (action) {
                 case UPDATE_EXISTING -> requests.add(known != null ? updateById(api, known) : upsert(api));
                 case SKIP -> {
@@ -222,7 +222,7 @@ public class ZohoConnector implements CrmConnector {
                 }
                 case CREATE -> requests.add(insert(api));
             }
-            DryRunFiles.write(mapper, CRM, request.dryRunDir(), request.eventId(), requests);
+            DryRunFiles.write(request.dryRunDir(), request.eventId(), requests, mapper, CRM);
             log.info("zoho dry run tenant={} destination={} event={}: {} request(s) written to {}",
                     request.tenant(), destination.id(), request.eventId(), requests.size(), request.dryRunDir());
             return new DeliveryResult(Outcome.DRY_RUN, known);
@@ -269,7 +269,7 @@ public class ZohoConnector implements CrmConnector {
 
         // ---- requests ------------------------------------------------------------------------------
 
-        private CrmRequest upsert(URI api) {
+        private OutboundRequest upsert(URI api) {
             ObjectNode body = mapper.createObjectNode();
             body.putArray("data").add(record());
             ArrayNode check = body.putArray("duplicate_check_fields");
@@ -279,7 +279,7 @@ public class ZohoConnector implements CrmConnector {
                     CrmUrls.url(api, "/crm/" + version + "/" + module + "/upsert", Map.of()), body);
         }
 
-        private CrmRequest insert(URI api) {
+        private OutboundRequest insert(URI api) {
             ObjectNode body = mapper.createObjectNode();
             body.putArray("data").add(record());
             session.putTrigger(body);
@@ -287,7 +287,7 @@ public class ZohoConnector implements CrmConnector {
                     CrmUrls.url(api, "/crm/" + version + "/" + module, Map.of()), body);
         }
 
-        private CrmRequest updateById(URI api, String id) {
+        private OutboundRequest updateById(URI api, String id) {
             ObjectNode body = mapper.createObjectNode();
             body.putArray("data").add(record());
             session.putTrigger(body);
@@ -295,10 +295,10 @@ public class ZohoConnector implements CrmConnector {
                     CrmUrls.url(api, "/crm/" + version + "/" + module + "/" + CrmUrls.segment(id), Map.of()), body);
         }
 
-        private List<CrmRequest> searches(URI api) {
-            List<CrmRequest> searches = new ArrayList<>();
+        private List<OutboundRequest> searches(URI api) {
+            List<OutboundRequest> searches = new ArrayList<>();
             for (String field : matchFields) {
-                CrmRequest search = search(api, field);
+                OutboundRequest search = search(api, field);
                 if (search != null) {
                     searches.add(search);
                 }
@@ -307,7 +307,7 @@ public class ZohoConnector implements CrmConnector {
         }
 
         /** @return the search for one match field, or null when the lead has no value for it */
-        private CrmRequest search(URI api, String field) {
+        private OutboundRequest search(URI api, String field) {
             String value = switch (field) {
                 case "phone" -> request.phone();
                 case "email" -> request.email();
@@ -320,7 +320,8 @@ public class ZohoConnector implements CrmConnector {
                     CrmUrls.url(api, "/crm/" + version + "/" + module + "/search", Map.of(field, value.trim())), null);
         }
 
-        private CrmRequest apiRequest(String purpose, String operation, HttpMethod method, URI url, ObjectNode body) {
+        private OutboundRequest apiRequest(String purpose, String operation, HttpMethod method, URI url,
+                                           ObjectNode body) {
             return session.apiRequest(purpose, operation, method, url, body);
         }
 
@@ -367,7 +368,7 @@ public class ZohoConnector implements CrmConnector {
 
         // ---- sending and answers -------------------------------------------------------------------
 
-        private Sent send(Supplier<CrmRequest> build) {
+        private Sent send(Supplier<OutboundRequest> build) {
             return session.send(build);
         }
 
@@ -383,7 +384,7 @@ public class ZohoConnector implements CrmConnector {
         }
 
         /** A PUT by id answered "record not found": 404, or INVALID_DATA about the id. */
-        private boolean invalidId(CrmResponse response) {
+        private boolean invalidId(OutboundResponse response) {
             if (response.status() == 404) {
                 return true;
             }
@@ -398,8 +399,8 @@ public class ZohoConnector implements CrmConnector {
         }
 
         private String searchHit(Sent sent) {
-            CrmRequest search = sent.request();
-            CrmResponse response = sent.response();
+            OutboundRequest search = sent.request();
+            OutboundResponse response = sent.response();
             if (response.status() == 204) {
                 return null;
             }
@@ -501,12 +502,12 @@ public class ZohoConnector implements CrmConnector {
             query.put("client_id", settings.requiredString(SETTING_CLIENT_ID));
             query.put("client_secret", settings.secret(SETTING_CLIENT_SECRET).reveal());
             query.put("grant_type", "refresh_token");
-            CrmRequest r = CrmRequest.builder(CRM, "token", "refresh access token", HttpMethod.POST,
+            OutboundRequest r = OutboundRequest.builder(CRM, "token", "refresh access token", HttpMethod.POST,
                             CrmUrls.url(accounts, "/oauth/v2/token", query))
                     .secretQueryParameter("refresh_token").secretQueryParameter("client_secret")
                     .header("Accept", "application/json")
                     .build();
-            CrmResponse response = http.send(r, readTimeout, pii);
+            OutboundResponse response = http.send(r, readTimeout, pii);
             JsonNode json = CrmErrors.readJsonOrNull(response.body(), mapper);
             String error = CrmErrors.text(json, "error");
             if (!response.isSuccess()) {
@@ -544,12 +545,12 @@ public class ZohoConnector implements CrmConnector {
          * @param body      JSON body, or null
          * @return the request with {@code Authorization: Zoho-oauthtoken <token>} (a secret header)
          */
-        CrmRequest apiRequest(String purpose, String operation, HttpMethod method, URI url, ObjectNode body) {
-            CrmRequest.Builder b = CrmRequest.builder(CRM, purpose, operation, method, url)
+        OutboundRequest apiRequest(String purpose, String operation, HttpMethod method, URI url, ObjectNode body) {
+            OutboundRequest.Builder b = OutboundRequest.builder(CRM, purpose, operation, method, url)
                     .secretHeader("Authorization", "Zoho-oauthtoken ", token == null ? "" : token.value())
                     .header("Accept", "application/json");
             if (body != null) {
-                b.header("Content-Type", "application/json").json(body);
+                b.json(body, mapper);
             }
             return b.build();
         }
@@ -568,9 +569,9 @@ public class ZohoConnector implements CrmConnector {
          * @return the request as last sent and its answer, any status
          * @throws TransientDeliveryException when no answer came, or from the token endpoint
          */
-        Sent send(Supplier<CrmRequest> build) {
-            CrmRequest r = build.get();
-            CrmResponse response = http.send(r, readTimeout, pii);
+        Sent send(Supplier<OutboundRequest> build) {
+            OutboundRequest r = build.get();
+            OutboundResponse response = http.send(r, readTimeout, pii);
             if (response.status() == 401 && tokenRejected(response)) {
                 log.info("zoho {}: access token rejected (401), fetching a new one", who);
                 tokens.invalidate(tokenKey, token);
@@ -581,7 +582,7 @@ public class ZohoConnector implements CrmConnector {
             return new Sent(r, response);
         }
 
-        private boolean tokenRejected(CrmResponse response) {
+        private boolean tokenRejected(OutboundResponse response) {
             JsonNode json = CrmErrors.readJsonOrNull(response.body(), mapper);
             String code = CrmErrors.text(json, "code");
             return code == null || "INVALID_TOKEN".equals(code);
@@ -598,8 +599,8 @@ public class ZohoConnector implements CrmConnector {
          *                                    without a record result or id
          */
         JsonNode successRecord(Sent sent) {
-            CrmRequest r = sent.request();
-            CrmResponse response = sent.response();
+            OutboundRequest r = sent.request();
+            OutboundResponse response = sent.response();
             JsonNode json = CrmErrors.readJsonOrNull(response.body(), mapper);
             JsonNode record = json == null ? null : json.path("data").path(0);
             if (!response.isSuccess()) {
@@ -650,7 +651,7 @@ public class ZohoConnector implements CrmConnector {
      * @param request  the request
      * @param response its answer
      */
-    record Sent(CrmRequest request, CrmResponse response) {
+    record Sent(OutboundRequest request, OutboundResponse response) {
     }
 
     private static void putIf(Map<String, Object> record, String field, String value) {

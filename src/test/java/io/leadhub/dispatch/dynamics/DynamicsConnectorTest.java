@@ -35,9 +35,9 @@ import io.leadhub.dispatch.DeliveryResult;
 import io.leadhub.dispatch.DeliveryResult.Outcome;
 import io.leadhub.dispatch.PermanentDeliveryException;
 import io.leadhub.dispatch.TransientDeliveryException;
-import io.leadhub.dispatch.crmhttp.CrmHttpClient;
 import io.leadhub.dispatch.http.CrmStubs;
 import io.leadhub.dispatch.http.CrmStubs.MutableClock;
+import io.leadhub.dispatch.http.OutboundHttp;
 import io.leadhub.mapping.LeadMapping;
 import io.leadhub.tenant.DestinationConfig;
 import io.leadhub.tenant.DryRun;
@@ -83,7 +83,7 @@ class DynamicsConnectorTest {
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-21T10:00:00Z"));
     private final DynamicsConnector connector =
-            new DynamicsConnector(new CrmHttpClient(RestClient.builder(), MAPPER), MAPPER, clock);
+            new DynamicsConnector(new OutboundHttp(RestClient.builder()), MAPPER, clock);
 
     @BeforeAll
     static void start() {

@@ -27,9 +27,9 @@ import io.leadhub.dispatch.CrmWorkflowWriter;
 import io.leadhub.dispatch.DeliveryRequest;
 import io.leadhub.dispatch.PermanentDeliveryException;
 import io.leadhub.dispatch.TransientDeliveryException;
-import io.leadhub.dispatch.crmhttp.CrmHttpClient;
 import io.leadhub.dispatch.http.CrmStubs;
 import io.leadhub.dispatch.http.CrmStubs.MutableClock;
+import io.leadhub.dispatch.http.OutboundHttp;
 import io.leadhub.mapping.LeadMapping;
 import io.leadhub.tenant.DestinationConfig;
 import io.leadhub.tenant.DryRun;
@@ -78,7 +78,7 @@ class DynamicsWorkflowWriterTest {
     @TempDir
     Path tmp;
 
-    private final DynamicsConnector connector = new DynamicsConnector(new CrmHttpClient(RestClient.builder(), MAPPER),
+    private final DynamicsConnector connector = new DynamicsConnector(new OutboundHttp(RestClient.builder()),
             MAPPER, new MutableClock(Instant.parse("2026-11-21T10:00:00Z")));
     private final DynamicsWorkflowWriter writer = new DynamicsWorkflowWriter(connector, MAPPER);
 
@@ -307,7 +307,7 @@ class DynamicsWorkflowWriterTest {
         new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class,
                         HttpMessageConvertersAutoConfiguration.class, RestClientAutoConfiguration.class))
-                .withUserConfiguration(CrmHttpClient.class, DynamicsConnector.class, DynamicsWorkflowWriter.class)
+                .withUserConfiguration(OutboundHttp.class, DynamicsConnector.class, DynamicsWorkflowWriter.class)
                 .run(ctx -> {
                     assertThat(ctx).hasNotFailed();
                     assertThat(ctx.getBean("dynamicsWorkflowWriter")).isInstanceOf(DynamicsWorkflowWriter.class);

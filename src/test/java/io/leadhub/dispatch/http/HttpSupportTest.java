@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.leadhub.dispatch.PermanentDeliveryException;
 import io.leadhub.dispatch.crmhttp.CrmErrors;
-import io.leadhub.dispatch.crmhttp.CrmRequest;
 import io.leadhub.dispatch.crmhttp.DestinationSettings;
 import io.leadhub.dispatch.crmhttp.PiiMasker;
 import io.leadhub.dispatch.http.AccessTokenCache.AccessToken;
 import io.leadhub.dispatch.http.CrmStubs.MutableClock;
+import io.leadhub.dispatch.http.OutboundRequest;
 import io.leadhub.mapping.LeadMapping;
 import io.leadhub.tenant.DestinationConfig;
 import io.leadhub.tenant.DryRun;
@@ -43,8 +43,8 @@ class HttpSupportTest {
 
     @Test
     void requestsShowSecretsOnlyMaskedAndDescribeThemselvesWithoutTheQuery() {
-        CrmRequest request = CrmRequest.builder("Pipedrive", "create-person", "create person", HttpMethod.POST,
-                        URI.create("https://api.pipedrive.com/v1/persons?api_token=SECRET&x=1"))
+        OutboundRequest request = OutboundRequest.builder("Pipedrive", "create-person", "create person",
+                        HttpMethod.POST, URI.create("https://api.pipedrive.com/v1/persons?api_token=SECRET&x=1"))
                 .secretQueryParameter("api_token")
                 .secretHeader("Authorization", "Bearer ", "SECRET")
                 .header("Accept", "application/json")
@@ -54,10 +54,33 @@ class HttpSupportTest {
         assertThat(request.describe()).isEqualTo("Pipedrive create person (POST /v1/persons)");
         assertThat(request.toString()).doesNotContain("SECRET");
         assertThat(request.shownUrl()).isEqualTo("https://api.pipedrive.com/v1/persons?api_token=****&x=1");
-        assertThat(request.toDryRunJson(CrmStubs.MAPPER).toString()).doesNotContain("SECRET")
-                .contains("\"Authorization\":\"Bearer ****\"", "\"client_secret\":\"****\"", "\"client_id\":\"abc\"");
+        assertThat(DryRunFiles.content(request, CrmStubs.MAPPER).toString()).doesNotContain("SECRET")
+                .contains("\"Authorization\":\"Bearer ****\"", "\"client_secret\":\"****\"", "\"client_id\":\"abc\"",
+                        "\"Content-Type\":\"application/x-www-form-urlencoded\"");
         assertThat(request.headers()).containsEntry("Authorization", "Bearer SECRET");
-        assertThat(new String(request.bodyBytes(CrmStubs.MAPPER), StandardCharsets.UTF_8)).contains("client_secret=SECRET");
+        assertThat(new String(request.body(), StandardCharsets.UTF_8)).contains("client_secret=SECRET");
+    }
+
+    @Test
+    void secretHeadersAddedLaterAreMaskedInDryRunFilesAndADisplayTargetReplacesThePath() {
+        OutboundRequest request = OutboundRequest.builder("Perfex", "search-phone", "search lead by phone",
+                        HttpMethod.POST, URI.create("https://crm.example.com/api/leads/search/4045558514"))
+                .displayTarget("/api/leads/search/40455***14")
+                .json(CrmStubs.json("{\"a\":1}"), CrmStubs.MAPPER)
+                .header("Accept", "application/json")
+                .build()
+                .withSecretHeader("authtoken", "", "SECRET")
+                .withHeader("Idempotency-Key", "k1");
+
+        assertThat(request.describe()).isEqualTo("Perfex search lead by phone (POST /api/leads/search/40455***14)");
+        assertThat(request.headers()).containsExactly(Map.entry("Content-Type", "application/json"),
+                Map.entry("Accept", "application/json"), Map.entry("authtoken", "SECRET"),
+                Map.entry("Idempotency-Key", "k1"));
+        assertThat(DryRunFiles.content(request, CrmStubs.MAPPER)).isEqualTo(CrmStubs.json("""
+                {"method":"POST","url":"https://crm.example.com/api/leads/search/4045558514",
+                 "headers":{"Content-Type":"application/json","Accept":"application/json","authtoken":"****",
+                            "Idempotency-Key":"k1"},
+                 "body":{"a":1}}"""));
     }
 
     @Test

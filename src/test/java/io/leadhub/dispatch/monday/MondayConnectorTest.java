@@ -28,9 +28,9 @@ import io.leadhub.dispatch.DeliveryResult;
 import io.leadhub.dispatch.DeliveryResult.Outcome;
 import io.leadhub.dispatch.PermanentDeliveryException;
 import io.leadhub.dispatch.TransientDeliveryException;
-import io.leadhub.dispatch.crmhttp.CrmHttpClient;
 import io.leadhub.dispatch.http.CrmStubs;
 import io.leadhub.dispatch.http.CrmStubs.MutableClock;
+import io.leadhub.dispatch.http.OutboundHttp;
 import io.leadhub.mapping.LeadMapping;
 import io.leadhub.tenant.DestinationConfig;
 import io.leadhub.tenant.DryRun;
@@ -65,7 +65,7 @@ class MondayConnectorTest {
     @TempDir
     Path tmp;
 
-    private final MondayConnector connector = new MondayConnector(new CrmHttpClient(RestClient.builder(), MAPPER),
+    private final MondayConnector connector = new MondayConnector(new OutboundHttp(RestClient.builder()),
             MAPPER, new MutableClock(Instant.parse("2026-11-21T10:00:00Z")));
 
     @BeforeAll

@@ -22,9 +22,9 @@ import io.leadhub.dispatch.CrmTask;
 import io.leadhub.dispatch.CrmWorkflowWriter;
 import io.leadhub.dispatch.PermanentDeliveryException;
 import io.leadhub.dispatch.TransientDeliveryException;
-import io.leadhub.dispatch.crmhttp.CrmHttpClient;
 import io.leadhub.dispatch.http.CrmStubs;
 import io.leadhub.dispatch.http.CrmStubs.MutableClock;
+import io.leadhub.dispatch.http.OutboundHttp;
 import io.leadhub.mapping.LeadMapping;
 import io.leadhub.tenant.DestinationConfig;
 import io.leadhub.tenant.DryRun;
@@ -60,7 +60,7 @@ class MondayWorkflowWriterTest {
 
     private static WireMockServer monday;
 
-    private final MondayConnector connector = new MondayConnector(new CrmHttpClient(RestClient.builder(), MAPPER),
+    private final MondayConnector connector = new MondayConnector(new OutboundHttp(RestClient.builder()),
             MAPPER, new MutableClock(Instant.parse("2026-11-21T10:00:00Z")));
     private final MondayWorkflowWriter writer = new MondayWorkflowWriter(connector, MAPPER);
 
@@ -281,7 +281,7 @@ class MondayWorkflowWriterTest {
         new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class,
                         HttpMessageConvertersAutoConfiguration.class, RestClientAutoConfiguration.class))
-                .withUserConfiguration(CrmHttpClient.class, MondayConnector.class, MondayWorkflowWriter.class)
+                .withUserConfiguration(OutboundHttp.class, MondayConnector.class, MondayWorkflowWriter.class)
                 .run(ctx -> {
                     assertThat(ctx).hasNotFailed();
                     assertThat(ctx.getBean("mondayWorkflowWriter")).isInstanceOf(MondayWorkflowWriter.class);

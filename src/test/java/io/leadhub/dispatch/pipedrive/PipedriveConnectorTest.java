@@ -34,9 +34,9 @@ import io.leadhub.dispatch.DeliveryResult;
 import io.leadhub.dispatch.DeliveryResult.Outcome;
 import io.leadhub.dispatch.PermanentDeliveryException;
 import io.leadhub.dispatch.TransientDeliveryException;
-import io.leadhub.dispatch.crmhttp.CrmHttpClient;
 import io.leadhub.dispatch.http.CrmStubs;
 import io.leadhub.dispatch.http.CrmStubs.MutableClock;
+import io.leadhub.dispatch.http.OutboundHttp;
 import io.leadhub.mapping.LeadMapping;
 import io.leadhub.tenant.DestinationConfig;
 import io.leadhub.tenant.DryRun;
@@ -72,7 +72,7 @@ class PipedriveConnectorTest {
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-21T10:00:00Z"));
     private final PipedriveConnector connector =
-            new PipedriveConnector(new CrmHttpClient(RestClient.builder(), MAPPER), MAPPER, clock);
+            new PipedriveConnector(new OutboundHttp(RestClient.builder()), MAPPER, clock);
 
     @BeforeAll
     static void start() {

@@ -26,9 +26,9 @@ import io.leadhub.dispatch.CrmWorkflowWriter;
 import io.leadhub.dispatch.DeliveryRequest;
 import io.leadhub.dispatch.PermanentDeliveryException;
 import io.leadhub.dispatch.TransientDeliveryException;
-import io.leadhub.dispatch.crmhttp.CrmHttpClient;
 import io.leadhub.dispatch.http.CrmStubs;
 import io.leadhub.dispatch.http.CrmStubs.MutableClock;
+import io.leadhub.dispatch.http.OutboundHttp;
 import io.leadhub.mapping.LeadMapping;
 import io.leadhub.tenant.DestinationConfig;
 import io.leadhub.tenant.DryRun;
@@ -69,7 +69,7 @@ class PipedriveWorkflowWriterTest {
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-03-02T15:00:00Z"));
     private final PipedriveConnector connector =
-            new PipedriveConnector(new CrmHttpClient(RestClient.builder(), MAPPER), MAPPER, clock);
+            new PipedriveConnector(new OutboundHttp(RestClient.builder()), MAPPER, clock);
     private final PipedriveWorkflowWriter writer = new PipedriveWorkflowWriter(connector, MAPPER);
 
     @BeforeAll
@@ -93,7 +93,7 @@ class PipedriveWorkflowWriterTest {
         new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class,
                         HttpMessageConvertersAutoConfiguration.class, RestClientAutoConfiguration.class))
-                .withUserConfiguration(CrmHttpClient.class, PipedriveConnector.class, PipedriveWorkflowWriter.class)
+                .withUserConfiguration(OutboundHttp.class, PipedriveConnector.class, PipedriveWorkflowWriter.class)
                 .run(ctx -> {
                     assertThat(ctx).hasNotFailed();
                     assertThat(ctx.getBean("pipedriveWorkflowWriter", CrmWorkflowWriter.class).type()).isEqualTo("pipedrive");

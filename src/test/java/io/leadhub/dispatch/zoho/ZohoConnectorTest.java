@@ -31,9 +31,9 @@ import io.leadhub.dispatch.DeliveryResult;
 import io.leadhub.dispatch.DeliveryResult.Outcome;
 import io.leadhub.dispatch.PermanentDeliveryException;
 import io.leadhub.dispatch.TransientDeliveryException;
-import io.leadhub.dispatch.crmhttp.CrmHttpClient;
 import io.leadhub.dispatch.http.CrmStubs;
 import io.leadhub.dispatch.http.CrmStubs.MutableClock;
+import io.leadhub.dispatch.http.OutboundHttp;
 import io.leadhub.mapping.LeadMapping;
 import io.leadhub.tenant.DestinationConfig;
 import io.leadhub.tenant.DryRun;
@@ -78,7 +78,7 @@ class ZohoConnectorTest {
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-21T10:00:00Z"));
     private final ZohoConnector connector =
-            new ZohoConnector(new CrmHttpClient(RestClient.builder(), MAPPER), MAPPER, clock);
+            new ZohoConnector(new OutboundHttp(RestClient.builder()), MAPPER, clock);
 
     @BeforeAll
     static void start() {
