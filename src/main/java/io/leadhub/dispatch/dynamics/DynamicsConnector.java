@@ -11,7 +11,6 @@ import io.leadhub.dispatch.PermanentDeliveryException;
 import io.leadhub.dispatch.TransientDeliveryException;
 import io.leadhub.dispatch.crmhttp.CrmErrors;
 import io.leadhub.dispatch.crmhttp.DestinationSettings;
-import io.leadhub.dispatch.crmhttp.PiiMasker;
 import io.leadhub.dispatch.http.AccessTokenCache;
 import io.leadhub.dispatch.http.AccessTokenCache.AccessToken;
 import io.leadhub.dispatch.http.CrmUrls;
@@ -20,6 +19,7 @@ import io.leadhub.dispatch.http.LeadFields;
 import io.leadhub.dispatch.http.OutboundHttp;
 import io.leadhub.dispatch.http.OutboundRequest;
 import io.leadhub.dispatch.http.OutboundResponse;
+import io.leadhub.dispatch.http.PiiMask;
 import io.leadhub.tenant.DestinationConfig;
 import io.leadhub.tenant.DuplicateAction;
 import io.leadhub.tenant.DuplicateDetection;
@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -192,7 +193,7 @@ public class DynamicsConnector implements CrmConnector {
      * @return the session; {@link Session#login()} gets the token before the first live request
      * @throws PermanentDeliveryException when {@code base_url} is missing or a name setting is not a logical name
      */
-    Session session(DestinationConfig destination, PiiMasker pii, String where) {
+    Session session(DestinationConfig destination, UnaryOperator<String> pii, String where) {
         return new Session(destination, pii, where);
     }
 
@@ -212,13 +213,13 @@ public class DynamicsConnector implements CrmConnector {
         final String entity;
         /** Primary key column, setting {@value #SETTING_ID_COLUMN}, e.g. {@code leadid}. */
         final String idColumn;
-        private final PiiMasker pii;
+        private final UnaryOperator<String> pii;
         private final String where;
         private Duration readTimeout = DestinationSettings.DEFAULT_READ_TIMEOUT;
         private String tokenKey;
         private AccessToken token;
 
-        private Session(DestinationConfig destination, PiiMasker pii, String where) {
+        private Session(DestinationConfig destination, UnaryOperator<String> pii, String where) {
             this.destination = Objects.requireNonNull(destination, "destination");
             this.pii = Objects.requireNonNull(pii, "pii");
             this.where = where;
@@ -404,7 +405,7 @@ public class DynamicsConnector implements CrmConnector {
             this.action = detection.action() != null ? detection.action() : DuplicateAction.UPDATE_EXISTING;
             this.matchFields = detection.matchFields();
             this.lead = new LeadFields(request.context());
-            this.session = new Session(destination, new PiiMasker(request.phone(), request.email()),
+            this.session = new Session(destination, PiiMask.of(request.phone(), request.email()),
                     "tenant=" + request.tenant() + " destination=" + destination.id());
             this.entitySet = session.entitySet;
             this.idColumn = session.idColumn;

@@ -15,13 +15,13 @@ import io.leadhub.dispatch.PermanentDeliveryException;
 import io.leadhub.dispatch.TransientDeliveryException;
 import io.leadhub.dispatch.crmhttp.CrmErrors;
 import io.leadhub.dispatch.crmhttp.DestinationSettings;
-import io.leadhub.dispatch.crmhttp.PiiMasker;
 import io.leadhub.dispatch.http.CrmUrls;
 import io.leadhub.dispatch.http.DryRunFiles;
 import io.leadhub.dispatch.http.LeadFields;
 import io.leadhub.dispatch.http.OutboundHttp;
 import io.leadhub.dispatch.http.OutboundRequest;
 import io.leadhub.dispatch.http.OutboundResponse;
+import io.leadhub.dispatch.http.PiiMask;
 import io.leadhub.tenant.DestinationConfig;
 import io.leadhub.tenant.DuplicateAction;
 import io.leadhub.tenant.DuplicateDetection;
@@ -358,7 +358,7 @@ public class MondayConnector implements CrmConnector {
         private final DuplicateAction action;
         private final List<String> matchFields;
         private final LeadFields lead;
-        private final PiiMasker pii;
+        private final UnaryOperator<String> pii;
         private Duration readTimeout;
 
         Delivery(DeliveryRequest request) {
@@ -370,7 +370,7 @@ public class MondayConnector implements CrmConnector {
             this.action = detection.action() != null ? detection.action() : DuplicateAction.UPDATE_EXISTING;
             this.matchFields = detection.matchFields();
             this.lead = new LeadFields(request.context());
-            this.pii = new PiiMasker(request.phone(), request.email());
+            this.pii = PiiMask.of(request.phone(), request.email());
         }
 
         // ---- dry run -------------------------------------------------------------------------------

@@ -8,8 +8,8 @@ import io.leadhub.dispatch.CrmWorkflowWriter;
 import io.leadhub.dispatch.PermanentDeliveryException;
 import io.leadhub.dispatch.TransientDeliveryException;
 import io.leadhub.dispatch.crmhttp.DestinationSettings;
-import io.leadhub.dispatch.crmhttp.PiiMasker;
 import io.leadhub.dispatch.http.OutboundRequest;
+import io.leadhub.dispatch.http.PiiMask;
 import io.leadhub.tenant.DestinationConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -96,7 +96,7 @@ public class MondayWorkflowWriter implements CrmWorkflowWriter {
         }
         OutboundRequest request = connector.graphql(destination, "create-subitem", "create_subitem", CREATE_SUBITEM,
                 variables);
-        String id = MondayConnector.id(connector.send(request, settings.readTimeout(), new PiiMasker(null, null)),
+        String id = MondayConnector.id(connector.send(request, settings.readTimeout(), PiiMask.of(null, null)),
                 "create_subitem");
         return MondayConnector.CRM + " subitem " + id + " of item " + item
                 + (dateColumn == null ? "" : " due " + task.dueDate());
@@ -135,7 +135,7 @@ public class MondayWorkflowWriter implements CrmWorkflowWriter {
         variables.put("value", json(Map.of("personsAndTeams", List.of(person))));
         OutboundRequest request = connector.graphql(destination, "assign-owner", "change_column_value", CHANGE_COLUMN,
                 variables);
-        MondayConnector.id(connector.send(request, settings.readTimeout(), new PiiMasker(null, null)),
+        MondayConnector.id(connector.send(request, settings.readTimeout(), PiiMask.of(null, null)),
                 "change_column_value");
         return MondayConnector.CRM + " owner " + owner + " in column " + column + " of item " + item;
     }

@@ -12,7 +12,6 @@ import io.leadhub.dispatch.PermanentDeliveryException;
 import io.leadhub.dispatch.TransientDeliveryException;
 import io.leadhub.dispatch.crmhttp.CrmErrors;
 import io.leadhub.dispatch.crmhttp.DestinationSettings;
-import io.leadhub.dispatch.crmhttp.PiiMasker;
 import io.leadhub.dispatch.http.AccessTokenCache;
 import io.leadhub.dispatch.http.CrmUrls;
 import io.leadhub.dispatch.http.DryRunFiles;
@@ -20,6 +19,7 @@ import io.leadhub.dispatch.http.LeadFields;
 import io.leadhub.dispatch.http.OutboundHttp;
 import io.leadhub.dispatch.http.OutboundRequest;
 import io.leadhub.dispatch.http.OutboundResponse;
+import io.leadhub.dispatch.http.PiiMask;
 import io.leadhub.tenant.DestinationConfig;
 import io.leadhub.tenant.DuplicateAction;
 import io.leadhub.tenant.DuplicateDetection;
@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -182,7 +183,7 @@ public class PipedriveConnector implements CrmConnector {
      * @param pii         masks personal data in exception messages
      * @return the requests of that destination, sharing this connector's rate-limit windows
      */
-    Api api(DestinationConfig destination, PiiMasker pii) {
+    Api api(DestinationConfig destination, UnaryOperator<String> pii) {
         return new Api(destination, pii);
     }
 
@@ -209,7 +210,7 @@ public class PipedriveConnector implements CrmConnector {
             this.request = request;
             this.destination = Objects.requireNonNull(request.destination(), "destination");
             this.settings = new DestinationSettings(CRM, destination);
-            this.api = new Api(destination, new PiiMasker(request.phone(), request.email()));
+            this.api = new Api(destination, PiiMask.of(request.phone(), request.email()));
             DuplicateDetection detection = destination.duplicateDetection() != null
                     ? destination.duplicateDetection() : DuplicateDetection.DEFAULT;
             this.action = detection.action() != null ? detection.action() : DuplicateAction.UPDATE_EXISTING;
@@ -583,7 +584,7 @@ public class PipedriveConnector implements CrmConnector {
         private final DestinationConfig destination;
         private final DestinationSettings settings;
         private final URI baseUrl;
-        private final PiiMasker pii;
+        private final UnaryOperator<String> pii;
         private final String rateKey;
         private Duration readTimeout;
 
@@ -591,7 +592,7 @@ public class PipedriveConnector implements CrmConnector {
          * @param destination the Pipedrive destination
          * @param pii         masks the lead's phone and e-mail (and any other) in exception messages
          */
-        Api(DestinationConfig destination, PiiMasker pii) {
+        Api(DestinationConfig destination, UnaryOperator<String> pii) {
             this.destination = Objects.requireNonNull(destination, "destination");
             this.settings = new DestinationSettings(CRM, destination);
             this.baseUrl = destination.baseUrl() != null ? destination.baseUrl() : URI.create(DEFAULT_BASE_URL);

@@ -6,9 +6,9 @@ import io.leadhub.dispatch.CrmTask;
 import io.leadhub.dispatch.CrmWorkflowWriter;
 import io.leadhub.dispatch.PermanentDeliveryException;
 import io.leadhub.dispatch.TransientDeliveryException;
-import io.leadhub.dispatch.crmhttp.PiiMasker;
 import io.leadhub.dispatch.http.CrmUrls;
 import io.leadhub.dispatch.http.OutboundRequest;
+import io.leadhub.dispatch.http.PiiMask;
 import io.leadhub.tenant.DestinationConfig;
 import java.util.Map;
 import java.util.Objects;
@@ -121,7 +121,7 @@ public class PipedriveWorkflowWriter implements CrmWorkflowWriter {
     }
 
     private PipedriveConnector.Api live(DestinationConfig destination) {
-        PipedriveConnector.Api api = connector.api(destination, new PiiMasker(null, null));
+        PipedriveConnector.Api api = connector.api(destination, PiiMask.of(null, null));
         api.requireLive();
         return api;
     }

@@ -12,7 +12,6 @@ import io.leadhub.dispatch.PermanentDeliveryException;
 import io.leadhub.dispatch.TransientDeliveryException;
 import io.leadhub.dispatch.crmhttp.CrmErrors;
 import io.leadhub.dispatch.crmhttp.DestinationSettings;
-import io.leadhub.dispatch.crmhttp.PiiMasker;
 import io.leadhub.dispatch.http.AccessTokenCache;
 import io.leadhub.dispatch.http.AccessTokenCache.AccessToken;
 import io.leadhub.dispatch.http.CrmUrls;
@@ -21,6 +20,7 @@ import io.leadhub.dispatch.http.LeadFields;
 import io.leadhub.dispatch.http.OutboundHttp;
 import io.leadhub.dispatch.http.OutboundRequest;
 import io.leadhub.dispatch.http.OutboundResponse;
+import io.leadhub.dispatch.http.PiiMask;
 import io.leadhub.tenant.DestinationConfig;
 import io.leadhub.tenant.DuplicateAction;
 import io.leadhub.tenant.DuplicateDetection;
@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -172,7 +173,7 @@ public class ZohoConnector implements CrmConnector {
      * @param who         names the caller in log lines, e.g. {@code tenant=acme destination=zoho-leads}
      * @return a session with that destination sharing this connector's access-token cache (not yet authorised)
      */
-    Session session(DestinationConfig destination, PiiMasker pii, String who) {
+    Session session(DestinationConfig destination, UnaryOperator<String> pii, String who) {
         return new Session(destination, pii, who);
     }
 
@@ -186,7 +187,7 @@ public class ZohoConnector implements CrmConnector {
         private final DuplicateAction action;
         private final List<String> matchFields;
         private final LeadFields lead;
-        private final PiiMasker pii;
+        private final UnaryOperator<String> pii;
         private final String module;
         private final String version;
 
@@ -198,7 +199,7 @@ public class ZohoConnector implements CrmConnector {
             this.action = detection.action() != null ? detection.action() : DuplicateAction.UPDATE_EXISTING;
             this.matchFields = detection.matchFields();
             this.lead = new LeadFields(request.context());
-            this.pii = new PiiMasker(request.phone(), request.email());
+            this.pii = PiiMask.of(request.phone(), request.email());
             this.session = new Session(destination, pii, "tenant=" + request.tenant() + " destination="
                     + destination.id());
             this.settings = session.settings();
@@ -429,7 +430,7 @@ public class ZohoConnector implements CrmConnector {
 
         private final DestinationConfig destination;
         private final DestinationSettings settings;
-        private final PiiMasker pii;
+        private final UnaryOperator<String> pii;
         private final String who;
         private final String module;
         private final String version;
@@ -437,7 +438,7 @@ public class ZohoConnector implements CrmConnector {
         private String tokenKey;
         private AccessToken token;
 
-        private Session(DestinationConfig destination, PiiMasker pii, String who) {
+        private Session(DestinationConfig destination, UnaryOperator<String> pii, String who) {
             this.destination = Objects.requireNonNull(destination, "destination");
             this.settings = new DestinationSettings(CRM, destination);
             this.pii = Objects.requireNonNull(pii, "pii");

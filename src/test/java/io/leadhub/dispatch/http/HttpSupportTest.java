@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.leadhub.dispatch.PermanentDeliveryException;
 import io.leadhub.dispatch.crmhttp.CrmErrors;
 import io.leadhub.dispatch.crmhttp.DestinationSettings;
-import io.leadhub.dispatch.crmhttp.PiiMasker;
 import io.leadhub.dispatch.http.AccessTokenCache.AccessToken;
 import io.leadhub.dispatch.http.CrmStubs.MutableClock;
 import io.leadhub.dispatch.http.OutboundRequest;
@@ -23,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpMethod;
 
@@ -141,11 +141,15 @@ class HttpSupportTest {
     }
 
     @Test
-    void piiMaskerMasksTheLeadsPhoneInEverySpelling() {
-        PiiMasker masker = new PiiMasker("+14045558514", "jane@example.com");
+    void piiMaskMasksTheLeadsPhoneAndEmailInEverySpelling() {
+        UnaryOperator<String> mask = PiiMask.of("+14045558514", "jane@example.com");
 
-        assertThat(masker.apply("term=%2B14045558514 14045558514 +14045558514 jane@example.com"))
-                .doesNotContain("4045558514", "jane@");
+        assertThat(mask.apply("term=%2B14045558514 14045558514 +14045558514 4045558514 jane@example.com "
+                + "jane%40example.com"))
+                .doesNotContain("4045558514", "jane@", "jane%40")
+                .startsWith("term=%2B14045****14 14045****14 +1404*****14 ");
+        assertThat(mask.apply(null)).isNull();
+        assertThat(PiiMask.of(null, null).apply("call +14045558514")).isEqualTo("call +1404*****14");
     }
 
     private static DestinationConfig destination(Map<String, Object> settings) {
