@@ -9,17 +9,20 @@ import io.leadhub.dispatch.DeliveryResult;
 import io.leadhub.dispatch.DeliveryResult.Outcome;
 import io.leadhub.dispatch.PermanentDeliveryException;
 import io.leadhub.dispatch.TransientDeliveryException;
-import io.leadhub.dispatch.crmhttp.CrmErrors;
 import io.leadhub.dispatch.crmhttp.DestinationSettings;
 import io.leadhub.dispatch.http.AccessTokenCache;
 import io.leadhub.dispatch.http.AccessTokenCache.AccessToken;
 import io.leadhub.dispatch.http.CrmUrls;
 import io.leadhub.dispatch.http.DryRunFiles;
+import io.leadhub.dispatch.http.ErrorDetail;
+import io.leadhub.dispatch.http.JsonTrees;
 import io.leadhub.dispatch.http.LeadFields;
 import io.leadhub.dispatch.http.OutboundHttp;
 import io.leadhub.dispatch.http.OutboundRequest;
 import io.leadhub.dispatch.http.OutboundResponse;
 import io.leadhub.dispatch.http.PiiMask;
+import io.leadhub.dispatch.http.RetryAfter;
+import io.leadhub.dispatch.http.StatusPolicy;
 import io.leadhub.tenant.DestinationConfig;
 import io.leadhub.tenant.DuplicateAction;
 import io.leadhub.tenant.DuplicateDetection;
@@ -282,17 +285,17 @@ public class DynamicsConnector implements CrmConnector {
                     .form(form, Set.of("client_secret"))
                     .build();
             OutboundResponse response = http.send(r, readTimeout, pii);
-            JsonNode json = CrmErrors.readJsonOrNull(response.body(), mapper);
-            String error = CrmErrors.text(json, "error");
-            String description = CrmErrors.text(json, "error_description");
+            JsonNode json = JsonTrees.readOrNull(response.body(), mapper);
+            String error = JsonTrees.text(json, "error");
+            String description = JsonTrees.text(json, "error_description");
             String detail = (error == null ? "" : error) + (description == null ? "" : " (" + firstLine(description) + ")");
             if (!response.isSuccess()) {
-                throw CrmErrors.byStatus(r, response, detail,
-                        CrmErrors.parseRetryAfter(response.header("Retry-After"), clock.instant()));
+                throw StatusPolicy.DEFAULT.toException(r, response, detail,
+                        RetryAfter.parse(response.header("Retry-After"), clock.instant()));
             }
-            String accessToken = CrmErrors.text(json, "access_token");
+            String accessToken = JsonTrees.text(json, "access_token");
             if (accessToken == null) {
-                throw new PermanentDeliveryException(CrmErrors.message(r, response.status(),
+                throw new PermanentDeliveryException(ErrorDetail.message(r, response.status(),
                         detail.isEmpty() ? "answer without access_token" : detail), response.status(),
                         response.body(), null);
             }
@@ -363,18 +366,18 @@ public class DynamicsConnector implements CrmConnector {
         Sent check(Sent sent) {
             OutboundResponse response = sent.response();
             if (!response.isSuccess()) {
-                throw CrmErrors.byStatus(sent.request(), response, detail(response),
-                        CrmErrors.parseRetryAfter(response.header("Retry-After"), clock.instant()));
+                throw StatusPolicy.DEFAULT.toException(sent.request(), response, detail(response),
+                        RetryAfter.parse(response.header("Retry-After"), clock.instant()));
             }
             return sent;
         }
 
         /** @return {@code "<code>: <message>"} of a Dataverse error body, masked, or empty */
         private String detail(OutboundResponse response) {
-            JsonNode error = CrmErrors.readJsonOrNull(response.body(), mapper);
+            JsonNode error = JsonTrees.readOrNull(response.body(), mapper);
             error = error == null ? null : error.path("error");
-            String code = CrmErrors.text(error, "code");
-            String message = CrmErrors.text(error, "message");
+            String code = JsonTrees.text(error, "code");
+            String message = JsonTrees.text(error, "message");
             String d = (code == null ? "" : code) + (message == null ? "" : (code == null ? "" : ": ") + message);
             return pii.apply(d);
         }
@@ -488,13 +491,13 @@ public class DynamicsConnector implements CrmConnector {
             Sent sent = session.send(() -> upsertByKey(keyValue, row));
             if (action == DuplicateAction.SKIP && sent.response().status() == 412) {
                 Sent get = session.check(session.send(() -> getByKey(keyValue)));
-                JsonNode json = CrmErrors.readJsonOrNull(get.response().body(), mapper);
-                String id = CrmErrors.text(json, idColumn);
+                JsonNode json = JsonTrees.readOrNull(get.response().body(), mapper);
+                String id = JsonTrees.text(json, idColumn);
                 return new DeliveryResult(Outcome.SKIPPED, id);
             }
             session.check(sent);
-            JsonNode json = CrmErrors.readJsonOrNull(sent.response().body(), mapper);
-            String id = CrmErrors.text(json, idColumn);
+            JsonNode json = JsonTrees.readOrNull(sent.response().body(), mapper);
+            String id = JsonTrees.text(json, idColumn);
             if (id == null) {
                 id = guidFromHeader(sent.response());
             }
@@ -616,17 +619,17 @@ public class DynamicsConnector implements CrmConnector {
         // ---- sending and answers -------------------------------------------------------------------
 
         private String searchHit(Sent sent) {
-            JsonNode json = CrmErrors.readJsonOrNull(sent.response().body(), mapper);
+            JsonNode json = JsonTrees.readOrNull(sent.response().body(), mapper);
             JsonNode first = json == null ? null : json.path("value").path(0);
-            String id = first == null ? null : CrmErrors.text(first, idColumn);
+            String id = first == null ? null : JsonTrees.text(first, idColumn);
             return id;
         }
 
         private String createdGuid(Sent sent) {
             String guid = guidFromHeader(sent.response());
             if (guid == null) {
-                JsonNode json = CrmErrors.readJsonOrNull(sent.response().body(), mapper);
-                guid = CrmErrors.text(json, idColumn);
+                JsonNode json = JsonTrees.readOrNull(sent.response().body(), mapper);
+                guid = JsonTrees.text(json, idColumn);
             }
             if (guid == null) {
                 throw new PermanentDeliveryException(sent.request().describe() + ": HTTP " + sent.response().status()

@@ -13,15 +13,18 @@ import io.leadhub.dispatch.DeliveryResult;
 import io.leadhub.dispatch.DeliveryResult.Outcome;
 import io.leadhub.dispatch.PermanentDeliveryException;
 import io.leadhub.dispatch.TransientDeliveryException;
-import io.leadhub.dispatch.crmhttp.CrmErrors;
 import io.leadhub.dispatch.crmhttp.DestinationSettings;
 import io.leadhub.dispatch.http.CrmUrls;
 import io.leadhub.dispatch.http.DryRunFiles;
+import io.leadhub.dispatch.http.ErrorDetail;
+import io.leadhub.dispatch.http.JsonTrees;
 import io.leadhub.dispatch.http.LeadFields;
 import io.leadhub.dispatch.http.OutboundHttp;
 import io.leadhub.dispatch.http.OutboundRequest;
 import io.leadhub.dispatch.http.OutboundResponse;
 import io.leadhub.dispatch.http.PiiMask;
+import io.leadhub.dispatch.http.RetryAfter;
+import io.leadhub.dispatch.http.StatusPolicy;
 import io.leadhub.tenant.DestinationConfig;
 import io.leadhub.tenant.DuplicateAction;
 import io.leadhub.tenant.DuplicateDetection;
@@ -264,7 +267,7 @@ public class MondayConnector implements CrmConnector {
      */
     JsonNode send(OutboundRequest r, Duration readTimeout, UnaryOperator<String> pii) {
         OutboundResponse response = http.send(r, readTimeout, pii);
-        JsonNode json = CrmErrors.readJsonOrNull(response.body(), mapper);
+        JsonNode json = JsonTrees.readOrNull(response.body(), mapper);
         DeliveryException error = error(r, response, json, pii);
         if (error != null) {
             throw error;
@@ -290,16 +293,16 @@ public class MondayConnector implements CrmConnector {
         if (errors != null && errors.isArray() && !errors.isEmpty()) {
             JsonNode first = errors.get(0);
             JsonNode ext = first.path("extensions");
-            code = CrmErrors.text(ext, "code");
-            message = CrmErrors.text(first, "message");
+            code = JsonTrees.text(ext, "code");
+            message = JsonTrees.text(first, "message");
             statusCode = ext.has("status_code") ? ext.get("status_code").asInt() : null;
             retryIn = seconds(ext.get("retry_in_seconds"));
             if (retryIn == null) {
                 retryIn = seconds(ext.path("error_data").get("retry_in_seconds"));
             }
-        } else if (json != null && CrmErrors.text(json, "error_code") != null) {
-            code = CrmErrors.text(json, "error_code");
-            message = CrmErrors.text(json, "error_message");
+        } else if (json != null && JsonTrees.text(json, "error_code") != null) {
+            code = JsonTrees.text(json, "error_code");
+            message = JsonTrees.text(json, "error_message");
             statusCode = json.has("status_code") ? json.get("status_code").asInt() : null;
         } else if (response.isSuccess()) {
             return null;
@@ -311,22 +314,23 @@ public class MondayConnector implements CrmConnector {
             }
         }
         if (retryIn == null) {
-            retryIn = CrmErrors.parseRetryAfter(response.header("Retry-After"), clock.instant());
+            retryIn = RetryAfter.parse(response.header("Retry-After"), clock.instant());
         }
         String detail = pii.apply((code == null ? "" : code) + (message == null ? "" : (code == null ? "" : ": ") + message));
         int status = statusCode != null && statusCode >= 400 ? statusCode : response.status();
         if ((code != null && RATE_CODES.contains(code)) || status == 429 || response.status() == 429) {
-            return new TransientDeliveryException(CrmErrors.message(r, status, detail), status, response.body(),
+            return new TransientDeliveryException(ErrorDetail.message(r, status, detail), status, response.body(),
                     retryIn, null);
         }
         DeliveryException failure;
         if (!response.isSuccess()) {
-            failure = CrmErrors.byStatus(r, response, detail, retryIn);
+            failure = StatusPolicy.DEFAULT.toException(r, response, detail, retryIn);
         } else if (status >= 500) {
-            failure = new TransientDeliveryException(CrmErrors.message(r, status, detail), status, response.body(),
+            failure = new TransientDeliveryException(ErrorDetail.message(r, status, detail), status, response.body(),
                     null, null);
         } else {
-            failure = new PermanentDeliveryException(CrmErrors.message(r, status, detail), status, response.body(), null);
+            failure = new PermanentDeliveryException(ErrorDetail.message(r, status, detail), status, response.body(),
+                    null);
         }
         if (code != null && NOT_FOUND_CODES.contains(code) && failure instanceof PermanentDeliveryException) {
             return new ItemNotFound(failure.getMessage(), failure.httpStatus(), failure.responseBody());
@@ -575,7 +579,7 @@ public class MondayConnector implements CrmConnector {
         if (node.isNumber()) {
             return Duration.ofMillis(Math.max(0, Math.round(node.asDouble() * 1000)));
         }
-        return CrmErrors.seconds(node.asText());
+        return RetryAfter.seconds(node.asText());
     }
 
     /** @return the ISO 3166 region of an E.164 number ({@code US} for {@code +1404...}), or null */

@@ -10,16 +10,19 @@ import io.leadhub.dispatch.DeliveryResult;
 import io.leadhub.dispatch.DeliveryResult.Outcome;
 import io.leadhub.dispatch.PermanentDeliveryException;
 import io.leadhub.dispatch.TransientDeliveryException;
-import io.leadhub.dispatch.crmhttp.CrmErrors;
 import io.leadhub.dispatch.crmhttp.DestinationSettings;
 import io.leadhub.dispatch.http.AccessTokenCache;
 import io.leadhub.dispatch.http.CrmUrls;
 import io.leadhub.dispatch.http.DryRunFiles;
+import io.leadhub.dispatch.http.ErrorDetail;
+import io.leadhub.dispatch.http.JsonTrees;
 import io.leadhub.dispatch.http.LeadFields;
 import io.leadhub.dispatch.http.OutboundHttp;
 import io.leadhub.dispatch.http.OutboundRequest;
 import io.leadhub.dispatch.http.OutboundResponse;
 import io.leadhub.dispatch.http.PiiMask;
+import io.leadhub.dispatch.http.RetryAfter;
+import io.leadhub.dispatch.http.StatusPolicy;
 import io.leadhub.tenant.DestinationConfig;
 import io.leadhub.tenant.DuplicateAction;
 import io.leadhub.tenant.DuplicateDetection;
@@ -659,7 +662,7 @@ public class PipedriveConnector implements CrmConnector {
             }
             OutboundResponse response = http.send(r, readTimeout, pii);
             String remaining = response.header(RATE_LIMIT_REMAINING);
-            Duration reset = CrmErrors.seconds(response.header(RATE_LIMIT_RESET));
+            Duration reset = RetryAfter.seconds(response.header(RATE_LIMIT_RESET));
             if ("0".equals(remaining == null ? null : remaining.trim()) && reset != null) {
                 blockedUntil.put(rateKey, clock.instant().plus(reset));
             } else if (remaining != null) {
@@ -683,23 +686,23 @@ public class PipedriveConnector implements CrmConnector {
 
         /** @see #send(OutboundRequest) */
         JsonNode check(OutboundRequest r, OutboundResponse response) {
-            JsonNode json = CrmErrors.readJsonOrNull(response.body(), mapper);
+            JsonNode json = JsonTrees.readOrNull(response.body(), mapper);
             if (!response.isSuccess()) {
                 Duration wait = null;
                 if (response.status() == 429) {
-                    wait = CrmErrors.parseRetryAfter(response.header("Retry-After"), clock.instant());
+                    wait = RetryAfter.parse(response.header("Retry-After"), clock.instant());
                     if (wait == null) {
-                        wait = CrmErrors.seconds(response.header(RATE_LIMIT_RESET));
+                        wait = RetryAfter.seconds(response.header(RATE_LIMIT_RESET));
                     }
                 }
-                throw CrmErrors.byStatus(r, response, detail(json), wait);
+                throw StatusPolicy.DEFAULT.toException(r, response, detail(json), wait);
             }
             if (json == null || !json.isObject()) {
                 throw new PermanentDeliveryException(r.describe() + ": HTTP " + response.status()
                         + " with an unreadable body", response.status(), response.body(), null);
             }
             if (!json.path("success").asBoolean(true)) {
-                throw new PermanentDeliveryException(CrmErrors.message(r, response.status(), detail(json)),
+                throw new PermanentDeliveryException(ErrorDetail.message(r, response.status(), detail(json)),
                         response.status(), response.body(), null);
             }
             return json;
@@ -719,8 +722,8 @@ public class PipedriveConnector implements CrmConnector {
 
         /** @return {@code "<error> (<error_info>)"} from Pipedrive's error envelope, masked, or empty */
         private String detail(JsonNode json) {
-            String error = CrmErrors.text(json, "error");
-            String info = CrmErrors.text(json, "error_info");
+            String error = JsonTrees.text(json, "error");
+            String info = JsonTrees.text(json, "error_info");
             String detail = (error == null ? "" : error) + (info == null ? "" : (error == null ? "" : " ") + "(" + info + ")");
             return pii.apply(detail);
         }
@@ -735,7 +738,7 @@ public class PipedriveConnector implements CrmConnector {
         if (list.isArray()) {
             for (JsonNode entry : list) {
                 String v = entry.isObject() ? entry.path("value").asText("") : entry.asText("");
-                String label = entry.isObject() ? CrmErrors.text(entry, "label") : null;
+                String label = entry.isObject() ? JsonTrees.text(entry, "label") : null;
                 if (!v.isBlank()) {
                     if (entry.path("primary").asBoolean(false)) {
                         out.add(0, new Entry(v, label));

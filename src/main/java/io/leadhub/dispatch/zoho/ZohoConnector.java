@@ -10,17 +10,20 @@ import io.leadhub.dispatch.DeliveryResult;
 import io.leadhub.dispatch.DeliveryResult.Outcome;
 import io.leadhub.dispatch.PermanentDeliveryException;
 import io.leadhub.dispatch.TransientDeliveryException;
-import io.leadhub.dispatch.crmhttp.CrmErrors;
 import io.leadhub.dispatch.crmhttp.DestinationSettings;
 import io.leadhub.dispatch.http.AccessTokenCache;
 import io.leadhub.dispatch.http.AccessTokenCache.AccessToken;
 import io.leadhub.dispatch.http.CrmUrls;
 import io.leadhub.dispatch.http.DryRunFiles;
+import io.leadhub.dispatch.http.ErrorDetail;
+import io.leadhub.dispatch.http.JsonTrees;
 import io.leadhub.dispatch.http.LeadFields;
 import io.leadhub.dispatch.http.OutboundHttp;
 import io.leadhub.dispatch.http.OutboundRequest;
 import io.leadhub.dispatch.http.OutboundResponse;
 import io.leadhub.dispatch.http.PiiMask;
+import io.leadhub.dispatch.http.RetryAfter;
+import io.leadhub.dispatch.http.StatusPolicy;
 import io.leadhub.tenant.DestinationConfig;
 import io.leadhub.tenant.DuplicateAction;
 import io.leadhub.tenant.DuplicateDetection;
@@ -389,7 +392,7 @@ public class ZohoConnector implements CrmConnector {
             if (response.status() == 404) {
                 return true;
             }
-            JsonNode json = CrmErrors.readJsonOrNull(response.body(), mapper);
+            JsonNode json = JsonTrees.readOrNull(response.body(), mapper);
             JsonNode record = json == null ? null : json.path("data").path(0);
             if (record == null || !"INVALID_DATA".equals(record.path("code").asText())) {
                 return false;
@@ -405,10 +408,10 @@ public class ZohoConnector implements CrmConnector {
             if (response.status() == 204) {
                 return null;
             }
-            JsonNode json = CrmErrors.readJsonOrNull(response.body(), mapper);
+            JsonNode json = JsonTrees.readOrNull(response.body(), mapper);
             if (!response.isSuccess()) {
-                throw CrmErrors.byStatus(search, response, session.detail(json),
-                        CrmErrors.parseRetryAfter(response.header("Retry-After"), clock.instant()));
+                throw StatusPolicy.DEFAULT.toException(search, response, session.detail(json),
+                        RetryAfter.parse(response.header("Retry-After"), clock.instant()));
             }
             String id = json == null ? "" : json.path("data").path(0).path("id").asText("");
             return id.isBlank() ? null : id;
@@ -509,17 +512,17 @@ public class ZohoConnector implements CrmConnector {
                     .header("Accept", "application/json")
                     .build();
             OutboundResponse response = http.send(r, readTimeout, pii);
-            JsonNode json = CrmErrors.readJsonOrNull(response.body(), mapper);
-            String error = CrmErrors.text(json, "error");
+            JsonNode json = JsonTrees.readOrNull(response.body(), mapper);
+            String error = JsonTrees.text(json, "error");
             if (!response.isSuccess()) {
-                throw CrmErrors.byStatus(r, response, error == null ? "" : error,
-                        CrmErrors.parseRetryAfter(response.header("Retry-After"), clock.instant()));
+                throw StatusPolicy.DEFAULT.toException(r, response, error == null ? "" : error,
+                        RetryAfter.parse(response.header("Retry-After"), clock.instant()));
             }
-            String accessToken = CrmErrors.text(json, "access_token");
+            String accessToken = JsonTrees.text(json, "access_token");
             if (accessToken == null) {
                 String detail = error != null ? error : "answer without access_token";
-                String description = CrmErrors.text(json, "error_description");
-                String message = CrmErrors.message(r, response.status(),
+                String description = JsonTrees.text(json, "error_description");
+                String message = ErrorDetail.message(r, response.status(),
                         detail + (description == null ? "" : " (" + description + ")"));
                 if ("Access Denied".equalsIgnoreCase(detail)) {
                     // Zoho's answer to too many token requests in a short time (UNCONFIRMED wording): try later
@@ -530,7 +533,7 @@ public class ZohoConnector implements CrmConnector {
             }
             long expiresIn = json.path("expires_in").asLong(3600);
             Map<String, String> attributes = new LinkedHashMap<>();
-            String apiDomain = CrmErrors.text(json, "api_domain");
+            String apiDomain = JsonTrees.text(json, "api_domain");
             if (apiDomain != null) {
                 attributes.put("api_domain", apiDomain);
             }
@@ -584,8 +587,8 @@ public class ZohoConnector implements CrmConnector {
         }
 
         private boolean tokenRejected(OutboundResponse response) {
-            JsonNode json = CrmErrors.readJsonOrNull(response.body(), mapper);
-            String code = CrmErrors.text(json, "code");
+            JsonNode json = JsonTrees.readOrNull(response.body(), mapper);
+            String code = JsonTrees.text(json, "code");
             return code == null || "INVALID_TOKEN".equals(code);
         }
 
@@ -602,18 +605,19 @@ public class ZohoConnector implements CrmConnector {
         JsonNode successRecord(Sent sent) {
             OutboundRequest r = sent.request();
             OutboundResponse response = sent.response();
-            JsonNode json = CrmErrors.readJsonOrNull(response.body(), mapper);
+            JsonNode json = JsonTrees.readOrNull(response.body(), mapper);
             JsonNode record = json == null ? null : json.path("data").path(0);
             if (!response.isSuccess()) {
-                throw CrmErrors.byStatus(r, response, detail(record != null && !record.isMissingNode() ? record : json),
-                        CrmErrors.parseRetryAfter(response.header("Retry-After"), clock.instant()));
+                throw StatusPolicy.DEFAULT.toException(r, response,
+                        detail(record != null && !record.isMissingNode() ? record : json),
+                        RetryAfter.parse(response.header("Retry-After"), clock.instant()));
             }
             if (record == null || record.isMissingNode() || !record.isObject()) {
                 throw new PermanentDeliveryException(r.describe() + ": HTTP " + response.status()
                         + " without a record result", response.status(), response.body(), null);
             }
             if (!"success".equalsIgnoreCase(record.path("status").asText())) {
-                throw new PermanentDeliveryException(CrmErrors.message(r, response.status(), detail(record)),
+                throw new PermanentDeliveryException(ErrorDetail.message(r, response.status(), detail(record)),
                         response.status(), response.body(), null);
             }
             String id = record.path("details").path("id").asText("");
@@ -629,8 +633,8 @@ public class ZohoConnector implements CrmConnector {
             if (error == null || !error.isObject()) {
                 return "";
             }
-            String code = CrmErrors.text(error, "code");
-            String message = CrmErrors.text(error, "message");
+            String code = JsonTrees.text(error, "code");
+            String message = JsonTrees.text(error, "message");
             JsonNode details = error.path("details");
             StringBuilder d = new StringBuilder();
             if (code != null) {

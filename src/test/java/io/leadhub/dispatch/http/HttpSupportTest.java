@@ -3,8 +3,10 @@ package io.leadhub.dispatch.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.leadhub.dispatch.DeliveryException;
 import io.leadhub.dispatch.PermanentDeliveryException;
-import io.leadhub.dispatch.crmhttp.CrmErrors;
+import io.leadhub.dispatch.TransientDeliveryException;
 import io.leadhub.dispatch.crmhttp.DestinationSettings;
 import io.leadhub.dispatch.http.AccessTokenCache.AccessToken;
 import io.leadhub.dispatch.http.CrmStubs.MutableClock;
@@ -24,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 
 class HttpSupportTest {
@@ -134,10 +137,49 @@ class HttpSupportTest {
     @Test
     void retryAfterAcceptsSecondsAndHttpDates() {
         Instant now = Instant.parse("2015-10-21T07:27:30Z");
-        assertThat(CrmErrors.parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT", now)).isEqualTo(Duration.ofSeconds(30));
-        assertThat(CrmErrors.parseRetryAfter(" 2 ", now)).isEqualTo(Duration.ofSeconds(2));
-        assertThat(CrmErrors.parseRetryAfter("soon", now)).isNull();
-        assertThat(CrmErrors.parseRetryAfter(null, now)).isNull();
+        assertThat(RetryAfter.parse("Wed, 21 Oct 2015 07:28:00 GMT", now)).isEqualTo(Duration.ofSeconds(30));
+        assertThat(RetryAfter.parse(" 2 ", now)).isEqualTo(Duration.ofSeconds(2));
+        assertThat(RetryAfter.parse("soon", now)).isNull();
+        assertThat(RetryAfter.parse(null, now)).isNull();
+        assertThat(RetryAfter.seconds(" 17 ")).isEqualTo(Duration.ofSeconds(17));
+        assertThat(RetryAfter.seconds("-1")).isNull();
+        assertThat(RetryAfter.seconds("1.5")).isNull();
+    }
+
+    @Test
+    void theDefaultPolicyWithACrmsOwnWaitKeepsTheWaitFor429OnlyAndShortensTheDetail() {
+        OutboundRequest request = OutboundRequest.builder("Zoho CRM", "upsert", "upsert Leads", HttpMethod.POST,
+                URI.create("https://www.zohoapis.com/crm/v8/Leads/upsert")).build();
+        Duration wait = Duration.ofSeconds(42);
+
+        DeliveryException tooMany = StatusPolicy.DEFAULT.toException(request, response(429, "{}"), "LIMIT", wait);
+        DeliveryException unavailable = StatusPolicy.DEFAULT.toException(request, response(503, ""), "", wait);
+        DeliveryException invalid = StatusPolicy.DEFAULT.toException(request, response(400, "{\"code\":\"X\"}"),
+                "x".repeat(400), wait);
+
+        assertThat(tooMany).isInstanceOf(TransientDeliveryException.class)
+                .hasMessage("Zoho CRM upsert Leads (POST /crm/v8/Leads/upsert): HTTP 429 LIMIT");
+        assertThat(((TransientDeliveryException) tooMany).retryAfter()).contains(wait);
+        assertThat(unavailable).isInstanceOf(TransientDeliveryException.class)
+                .hasMessage("Zoho CRM upsert Leads (POST /crm/v8/Leads/upsert): HTTP 503");
+        assertThat(((TransientDeliveryException) unavailable).retryAfter()).isEmpty();
+        assertThat(invalid).isInstanceOf(PermanentDeliveryException.class);
+        assertThat(invalid.getMessage()).endsWith("HTTP 400 " + "x".repeat(ErrorDetail.MAX_CHARS) + "...");
+        assertThat(invalid.responseBody()).isEqualTo("{\"code\":\"X\"}");
+    }
+
+    @Test
+    void jsonTreesReadAnswersThatMayNotBeJsonAndTheirTextFields() {
+        JsonNode json = JsonTrees.readOrNull("{\"error\":\"invalid_client\",\"n\":3,\"blank\":\" \",\"o\":{}}",
+                CrmStubs.MAPPER);
+
+        assertThat(JsonTrees.text(json, "error")).isEqualTo("invalid_client");
+        assertThat(JsonTrees.text(json, "n")).isEqualTo("3");
+        assertThat(JsonTrees.text(json, "blank")).isNull();
+        assertThat(JsonTrees.text(json, "o")).isNull();
+        assertThat(JsonTrees.text(null, "error")).isNull();
+        assertThat(JsonTrees.readOrNull("<html>", CrmStubs.MAPPER)).isNull();
+        assertThat(JsonTrees.readOrNull("", CrmStubs.MAPPER)).isNull();
     }
 
     @Test
@@ -150,6 +192,10 @@ class HttpSupportTest {
                 .startsWith("term=%2B14045****14 14045****14 +1404*****14 ");
         assertThat(mask.apply(null)).isNull();
         assertThat(PiiMask.of(null, null).apply("call +14045558514")).isEqualTo("call +1404*****14");
+    }
+
+    private static OutboundResponse response(int status, String body) {
+        return new OutboundResponse(status, new HttpHeaders(), body);
     }
 
     private static DestinationConfig destination(Map<String, Object> settings) {
