@@ -9,7 +9,6 @@ import io.leadhub.dispatch.DeliveryResult;
 import io.leadhub.dispatch.DeliveryResult.Outcome;
 import io.leadhub.dispatch.PermanentDeliveryException;
 import io.leadhub.dispatch.TransientDeliveryException;
-import io.leadhub.dispatch.crmhttp.DestinationSettings;
 import io.leadhub.dispatch.http.AccessTokenCache;
 import io.leadhub.dispatch.http.AccessTokenCache.AccessToken;
 import io.leadhub.dispatch.http.CrmUrls;
@@ -22,6 +21,7 @@ import io.leadhub.dispatch.http.OutboundRequest;
 import io.leadhub.dispatch.http.OutboundResponse;
 import io.leadhub.dispatch.http.PiiMask;
 import io.leadhub.dispatch.http.RetryAfter;
+import io.leadhub.dispatch.http.Settings;
 import io.leadhub.dispatch.http.StatusPolicy;
 import io.leadhub.tenant.DestinationConfig;
 import io.leadhub.tenant.DuplicateAction;
@@ -208,7 +208,7 @@ public class DynamicsConnector implements CrmConnector {
     final class Session {
 
         final DestinationConfig destination;
-        final DestinationSettings settings;
+        final Settings settings;
         final URI baseUrl;
         /** Entity set written, setting {@value #SETTING_ENTITY_SET}, e.g. {@code leads}. */
         final String entitySet;
@@ -218,7 +218,7 @@ public class DynamicsConnector implements CrmConnector {
         final String idColumn;
         private final UnaryOperator<String> pii;
         private final String where;
-        private Duration readTimeout = DestinationSettings.DEFAULT_READ_TIMEOUT;
+        private Duration readTimeout = Settings.DEFAULT_READ_TIMEOUT;
         private String tokenKey;
         private AccessToken token;
 
@@ -226,7 +226,7 @@ public class DynamicsConnector implements CrmConnector {
             this.destination = Objects.requireNonNull(destination, "destination");
             this.pii = Objects.requireNonNull(pii, "pii");
             this.where = where;
-            this.settings = new DestinationSettings(CRM, destination);
+            this.settings = new Settings(CRM, destination);
             if (destination.baseUrl() == null) {
                 throw new PermanentDeliveryException(CRM + " destination " + destination.id()
                         + ": base_url (the environment URL, e.g. https://contoso.crm.dynamics.com) is required",
@@ -388,7 +388,7 @@ public class DynamicsConnector implements CrmConnector {
 
         private final DeliveryRequest request;
         private final DestinationConfig destination;
-        private final DestinationSettings settings;
+        private final Settings settings;
         private final DuplicateAction action;
         private final List<String> matchFields;
         private final LeadFields lead;
@@ -402,7 +402,7 @@ public class DynamicsConnector implements CrmConnector {
         Delivery(DeliveryRequest request) {
             this.request = request;
             this.destination = Objects.requireNonNull(request.destination(), "destination");
-            this.settings = new DestinationSettings(CRM, destination);
+            this.settings = new Settings(CRM, destination);
             DuplicateDetection detection = destination.duplicateDetection() != null
                     ? destination.duplicateDetection() : DuplicateDetection.DEFAULT;
             this.action = detection.action() != null ? detection.action() : DuplicateAction.UPDATE_EXISTING;

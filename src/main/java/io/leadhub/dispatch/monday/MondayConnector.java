@@ -13,7 +13,6 @@ import io.leadhub.dispatch.DeliveryResult;
 import io.leadhub.dispatch.DeliveryResult.Outcome;
 import io.leadhub.dispatch.PermanentDeliveryException;
 import io.leadhub.dispatch.TransientDeliveryException;
-import io.leadhub.dispatch.crmhttp.DestinationSettings;
 import io.leadhub.dispatch.http.CrmUrls;
 import io.leadhub.dispatch.http.DryRunFiles;
 import io.leadhub.dispatch.http.ErrorDetail;
@@ -24,6 +23,7 @@ import io.leadhub.dispatch.http.OutboundRequest;
 import io.leadhub.dispatch.http.OutboundResponse;
 import io.leadhub.dispatch.http.PiiMask;
 import io.leadhub.dispatch.http.RetryAfter;
+import io.leadhub.dispatch.http.Settings;
 import io.leadhub.dispatch.http.StatusPolicy;
 import io.leadhub.tenant.DestinationConfig;
 import io.leadhub.tenant.DuplicateAction;
@@ -212,7 +212,7 @@ public class MondayConnector implements CrmConnector {
      */
     OutboundRequest graphql(DestinationConfig destination, String purpose, String operation, String query,
                        ObjectNode variables) {
-        DestinationSettings settings = new DestinationSettings(CRM, destination);
+        Settings settings = new Settings(CRM, destination);
         URI baseUrl = destination.baseUrl() != null ? destination.baseUrl() : URI.create(DEFAULT_BASE_URL);
         ObjectNode body = mapper.createObjectNode();
         body.put("query", query);
@@ -244,7 +244,7 @@ public class MondayConnector implements CrmConnector {
      * @throws PermanentDeliveryException when the setting is missing or not a whole number
      */
     static String boardId(DestinationConfig destination) {
-        Long board = new DestinationSettings(CRM, destination).optionalLong(SETTING_BOARD_ID);
+        Long board = new Settings(CRM, destination).optionalLong(SETTING_BOARD_ID);
         if (board == null) {
             throw new PermanentDeliveryException(CRM + " destination " + destination.id() + ": setting "
                     + SETTING_BOARD_ID + " is required", 0, null, null);
@@ -358,7 +358,7 @@ public class MondayConnector implements CrmConnector {
 
         private final DeliveryRequest request;
         private final DestinationConfig destination;
-        private final DestinationSettings settings;
+        private final Settings settings;
         private final DuplicateAction action;
         private final List<String> matchFields;
         private final LeadFields lead;
@@ -368,7 +368,7 @@ public class MondayConnector implements CrmConnector {
         Delivery(DeliveryRequest request) {
             this.request = request;
             this.destination = Objects.requireNonNull(request.destination(), "destination");
-            this.settings = new DestinationSettings(CRM, destination);
+            this.settings = new Settings(CRM, destination);
             DuplicateDetection detection = destination.duplicateDetection() != null
                     ? destination.duplicateDetection() : DuplicateDetection.DEFAULT;
             this.action = detection.action() != null ? detection.action() : DuplicateAction.UPDATE_EXISTING;

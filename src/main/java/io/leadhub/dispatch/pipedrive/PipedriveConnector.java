@@ -10,7 +10,6 @@ import io.leadhub.dispatch.DeliveryResult;
 import io.leadhub.dispatch.DeliveryResult.Outcome;
 import io.leadhub.dispatch.PermanentDeliveryException;
 import io.leadhub.dispatch.TransientDeliveryException;
-import io.leadhub.dispatch.crmhttp.DestinationSettings;
 import io.leadhub.dispatch.http.AccessTokenCache;
 import io.leadhub.dispatch.http.CrmUrls;
 import io.leadhub.dispatch.http.DryRunFiles;
@@ -22,6 +21,7 @@ import io.leadhub.dispatch.http.OutboundRequest;
 import io.leadhub.dispatch.http.OutboundResponse;
 import io.leadhub.dispatch.http.PiiMask;
 import io.leadhub.dispatch.http.RetryAfter;
+import io.leadhub.dispatch.http.Settings;
 import io.leadhub.dispatch.http.StatusPolicy;
 import io.leadhub.tenant.DestinationConfig;
 import io.leadhub.tenant.DuplicateAction;
@@ -203,7 +203,7 @@ public class PipedriveConnector implements CrmConnector {
 
         private final DeliveryRequest request;
         private final DestinationConfig destination;
-        private final DestinationSettings settings;
+        private final Settings settings;
         private final Api api;
         private final DuplicateAction action;
         private final List<String> matchFields;
@@ -212,7 +212,7 @@ public class PipedriveConnector implements CrmConnector {
         Delivery(DeliveryRequest request) {
             this.request = request;
             this.destination = Objects.requireNonNull(request.destination(), "destination");
-            this.settings = new DestinationSettings(CRM, destination);
+            this.settings = new Settings(CRM, destination);
             this.api = new Api(destination, PiiMask.of(request.phone(), request.email()));
             DuplicateDetection detection = destination.duplicateDetection() != null
                     ? destination.duplicateDetection() : DuplicateDetection.DEFAULT;
@@ -585,7 +585,7 @@ public class PipedriveConnector implements CrmConnector {
     final class Api {
 
         private final DestinationConfig destination;
-        private final DestinationSettings settings;
+        private final Settings settings;
         private final URI baseUrl;
         private final UnaryOperator<String> pii;
         private final String rateKey;
@@ -597,16 +597,16 @@ public class PipedriveConnector implements CrmConnector {
          */
         Api(DestinationConfig destination, UnaryOperator<String> pii) {
             this.destination = Objects.requireNonNull(destination, "destination");
-            this.settings = new DestinationSettings(CRM, destination);
+            this.settings = new Settings(CRM, destination);
             this.baseUrl = destination.baseUrl() != null ? destination.baseUrl() : URI.create(DEFAULT_BASE_URL);
             this.pii = Objects.requireNonNull(pii, "pii");
             // one window per base URL and token: a digest, never the token itself, is the map key
             this.rateKey = AccessTokenCache.key(TYPE, baseUrl.toString(), settings.secret(SETTING_API_TOKEN).reveal());
-            this.readTimeout = DestinationSettings.DEFAULT_READ_TIMEOUT;
+            this.readTimeout = Settings.DEFAULT_READ_TIMEOUT;
         }
 
         /** @return the destination's settings */
-        DestinationSettings settings() {
+        Settings settings() {
             return settings;
         }
 

@@ -10,7 +10,6 @@ import io.leadhub.dispatch.DeliveryResult;
 import io.leadhub.dispatch.DeliveryResult.Outcome;
 import io.leadhub.dispatch.PermanentDeliveryException;
 import io.leadhub.dispatch.TransientDeliveryException;
-import io.leadhub.dispatch.crmhttp.DestinationSettings;
 import io.leadhub.dispatch.http.AccessTokenCache;
 import io.leadhub.dispatch.http.AccessTokenCache.AccessToken;
 import io.leadhub.dispatch.http.CrmUrls;
@@ -23,6 +22,7 @@ import io.leadhub.dispatch.http.OutboundRequest;
 import io.leadhub.dispatch.http.OutboundResponse;
 import io.leadhub.dispatch.http.PiiMask;
 import io.leadhub.dispatch.http.RetryAfter;
+import io.leadhub.dispatch.http.Settings;
 import io.leadhub.dispatch.http.StatusPolicy;
 import io.leadhub.tenant.DestinationConfig;
 import io.leadhub.tenant.DuplicateAction;
@@ -185,7 +185,7 @@ public class ZohoConnector implements CrmConnector {
 
         private final DeliveryRequest request;
         private final DestinationConfig destination;
-        private final DestinationSettings settings;
+        private final Settings settings;
         private final Session session;
         private final DuplicateAction action;
         private final List<String> matchFields;
@@ -432,18 +432,18 @@ public class ZohoConnector implements CrmConnector {
     final class Session {
 
         private final DestinationConfig destination;
-        private final DestinationSettings settings;
+        private final Settings settings;
         private final UnaryOperator<String> pii;
         private final String who;
         private final String module;
         private final String version;
-        private Duration readTimeout = DestinationSettings.DEFAULT_READ_TIMEOUT;
+        private Duration readTimeout = Settings.DEFAULT_READ_TIMEOUT;
         private String tokenKey;
         private AccessToken token;
 
         private Session(DestinationConfig destination, UnaryOperator<String> pii, String who) {
             this.destination = Objects.requireNonNull(destination, "destination");
-            this.settings = new DestinationSettings(CRM, destination);
+            this.settings = new Settings(CRM, destination);
             this.pii = Objects.requireNonNull(pii, "pii");
             this.who = who;
             this.module = CrmUrls.segment(settings.string(SETTING_MODULE, "Leads"));
@@ -451,7 +451,7 @@ public class ZohoConnector implements CrmConnector {
         }
 
         /** @return the destination's settings */
-        DestinationSettings settings() {
+        Settings settings() {
             return settings;
         }
 

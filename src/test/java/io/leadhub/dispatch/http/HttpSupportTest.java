@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.leadhub.dispatch.DeliveryException;
 import io.leadhub.dispatch.PermanentDeliveryException;
 import io.leadhub.dispatch.TransientDeliveryException;
-import io.leadhub.dispatch.crmhttp.DestinationSettings;
 import io.leadhub.dispatch.http.AccessTokenCache.AccessToken;
 import io.leadhub.dispatch.http.CrmStubs.MutableClock;
 import io.leadhub.dispatch.http.OutboundRequest;
@@ -121,17 +120,42 @@ class HttpSupportTest {
 
     @Test
     void settingsWithWrongValuesNameTheDestinationAndKey() {
-        DestinationSettings settings = new DestinationSettings("Pipedrive",
+        Settings settings = new Settings("Pipedrive",
                 destination(Map.of("pipeline_id", "first", "timeout_ms", -5L, "create_deal", "maybe")));
 
         assertThat(catchThrowableOfType(PermanentDeliveryException.class, () -> settings.optionalLong("pipeline_id"))
-                .getMessage()).isEqualTo("Pipedrive destination crm: setting pipeline_id must be a whole number, got 'first'");
+                .getMessage())
+                .isEqualTo("Pipedrive destination crm: setting 'pipeline_id' must be a whole number, got 'first'");
         assertThat(catchThrowableOfType(PermanentDeliveryException.class, settings::readTimeout).getMessage())
-                .contains("setting timeout_ms must be a positive number of milliseconds");
+                .contains("setting 'timeout_ms' must be a positive number of milliseconds");
         assertThat(catchThrowableOfType(PermanentDeliveryException.class, () -> settings.bool("create_deal", true))
-                .getMessage()).contains("setting create_deal must be true or false");
+                .getMessage()).contains("setting 'create_deal' must be true or false");
         assertThat(catchThrowableOfType(PermanentDeliveryException.class, () -> settings.requiredString("board_id"))
-                .getMessage()).contains("setting board_id is required");
+                .getMessage()).contains("setting 'board_id' is required");
+    }
+
+    @Test
+    void topLevelReadsTrimAndAcceptWhatPlaceholdersResolveToNestedReadsNameTheDottedPath() {
+        Map<String, Object> auth = new LinkedHashMap<>();
+        auth.put("token_url", " ");
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("module", " Leads ");
+        values.put("group_id", " ");
+        values.put("timeout_ms", "1500");
+        values.put("create_note", "false");
+        values.put("auth", auth);
+        Settings settings = new Settings("custom_rest", destination(values));
+
+        assertThat(settings.string("module", "x")).isEqualTo("Leads");
+        assertThat(settings.string("group_id", "topics")).isEqualTo("topics");
+        assertThat(settings.readTimeout()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(settings.bool("create_note", true)).isFalse();
+        assertThat(new Settings("custom_rest", destination(Map.of())).readTimeout())
+                .isEqualTo(Settings.DEFAULT_READ_TIMEOUT);
+        Map<String, Object> nested = settings.map(settings.all(), "auth", "auth");
+        assertThat(catchThrowableOfType(PermanentDeliveryException.class,
+                () -> settings.requiredString(nested, "token_url", "auth.token_url")).getMessage())
+                .isEqualTo("custom_rest destination crm: setting 'auth.token_url' must be a non-empty string");
     }
 
     @Test
