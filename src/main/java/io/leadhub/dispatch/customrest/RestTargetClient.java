@@ -141,11 +141,8 @@ public class RestTargetClient {
                 }
                 addCreate(requests);
             }
-            List<OutboundRequest> shown = requests.stream().map(this::withDryRunAuth).toList();
-            DryRunFiles.write(request.dryRunDir(), request.eventId(), shown, mapper, target.system());
-            log.info("{} dry run tenant={} destination={} event={}: {} request(s) written to {}", target.system(),
-                    request.tenant(), request.destination().id(), request.eventId(), shown.size(), request.dryRunDir());
-            return new DeliveryResult(Outcome.DRY_RUN, known);
+            return DryRunFiles.dryRun(request, requests.stream().map(this::withDryRunAuth).toList(), known, mapper,
+                    target.system());
         }
 
         private void addCreate(List<OutboundRequest> requests) {

@@ -437,10 +437,7 @@ public class DynamicsConnector implements CrmConnector {
                 requests.addAll(searches());
                 requests.add(create(row));
             }
-            DryRunFiles.write(request.dryRunDir(), request.eventId(), requests, mapper, CRM);
-            log.info("dynamics dry run tenant={} destination={} event={}: {} request(s) written to {}",
-                    request.tenant(), destination.id(), request.eventId(), requests.size(), request.dryRunDir());
-            return new DeliveryResult(Outcome.DRY_RUN, known);
+            return DryRunFiles.dryRun(request, requests, known, mapper, CRM);
         }
 
         // ---- live ----------------------------------------------------------------------------------

@@ -3,6 +3,9 @@ package io.leadhub.dispatch.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.leadhub.dispatch.DeliveryRequest;
+import io.leadhub.dispatch.DeliveryResult;
+import io.leadhub.dispatch.DeliveryResult.Outcome;
 import io.leadhub.dispatch.PermanentDeliveryException;
 import io.leadhub.dispatch.TransientDeliveryException;
 import java.io.IOException;
@@ -10,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes the requests a dry-run destination would send as pretty-printed JSON files
@@ -21,7 +26,31 @@ import java.util.List;
  */
 public final class DryRunFiles {
 
+    private static final Logger log = LoggerFactory.getLogger(DryRunFiles.class);
+
     private DryRunFiles() {
+    }
+
+    /**
+     * The end of a connector's dry run: writes the requests ({@link #write}), logs one line
+     * ({@code <type> dry run tenant=.. destination=.. event=..: N request(s) written to <dir>}) and returns the result.
+     *
+     * @param request       the delivery (its dry-run folder, event id, tenant and destination)
+     * @param requests      the requests a live delivery would send, in sending order
+     * @param knownRecordId the record id to report (the id the contact index knows), or null
+     * @param mapper        JSON writer
+     * @param system        system name for messages, e.g. {@code Pipedrive}
+     * @return {@code DRY_RUN} with {@code knownRecordId}
+     * @throws PermanentDeliveryException when the request has no dry-run folder
+     * @throws TransientDeliveryException (status 0) when a file cannot be written
+     */
+    public static DeliveryResult dryRun(DeliveryRequest request, List<OutboundRequest> requests, String knownRecordId,
+                                        ObjectMapper mapper, String system) {
+        write(request.dryRunDir(), request.eventId(), requests, mapper, system);
+        log.info("{} dry run tenant={} destination={} event={}: {} request(s) written to {}",
+                request.destination().type(), request.tenant(), request.destination().id(), request.eventId(),
+                requests.size(), request.dryRunDir());
+        return new DeliveryResult(Outcome.DRY_RUN, knownRecordId);
     }
 
     /**

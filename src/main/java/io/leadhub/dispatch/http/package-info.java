@@ -7,7 +7,8 @@
  *       secret headers, query parameters and form fields), sent by {@link io.leadhub.dispatch.http.OutboundHttp}
  *       (JDK HTTP client, one bean {@code outboundHttp}) as an {@link io.leadhub.dispatch.http.OutboundResponse};
  *       URLs built and encoded by {@link io.leadhub.dispatch.http.CrmUrls}.</li>
- *   <li>Dry runs: {@link io.leadhub.dispatch.http.DryRunFiles} writes the requests as JSON files, secrets masked.</li>
+ *   <li>Dry runs: {@link io.leadhub.dispatch.http.DryRunFiles} writes the requests as JSON files, secrets masked,
+ *       and ends every connector's dry run ({@code DryRunFiles.dryRun}: files, one log line, the result).</li>
  *   <li>Errors: {@link io.leadhub.dispatch.http.StatusPolicy} decides which answers are retried ({@code retry_on},
  *       default 408, 429, 5xx) and builds the exception, {@link io.leadhub.dispatch.http.RetryAfter} reads the
  *       wait a server asks for, {@link io.leadhub.dispatch.http.ErrorDetail} summarises an error body and builds

@@ -392,10 +392,7 @@ public class MondayConnector implements CrmConnector {
                 }
                 requests.add(create());
             }
-            DryRunFiles.write(request.dryRunDir(), request.eventId(), requests, mapper, CRM);
-            log.info("monday dry run tenant={} destination={} event={}: {} request(s) written to {}",
-                    request.tenant(), destination.id(), request.eventId(), requests.size(), request.dryRunDir());
-            return new DeliveryResult(Outcome.DRY_RUN, known);
+            return DryRunFiles.dryRun(request, requests, known, mapper, CRM);
         }
 
         // ---- live ----------------------------------------------------------------------------------

@@ -191,12 +191,9 @@ public class PerfexConnector implements CrmConnector {
             } else if (action == DuplicateAction.CREATE) {
                 requests.add(createRequest());
             }
-            DryRunFiles.write(request.dryRunDir(), request.eventId(),
+            return DryRunFiles.dryRun(request,
                     requests.stream().map(r -> r.withSecretHeader("authtoken", "", OutboundRequest.MASK)).toList(),
-                    mapper, SYSTEM);
-            log.info("perfex dry run tenant={} destination={} event={}: {} request(s) written to {}", request.tenant(),
-                    destination.id(), request.eventId(), requests.size(), request.dryRunDir());
-            return new DeliveryResult(Outcome.DRY_RUN, known);
+                    known, mapper, SYSTEM);
         }
 
         // ---- live ------------------------------------------------------------------------------------

@@ -246,10 +246,7 @@ public class PipedriveConnector implements CrmConnector {
                     requests.add(createNoteRequest(content, personId, null));
                 }
             }
-            DryRunFiles.write(request.dryRunDir(), request.eventId(), requests, mapper, CRM);
-            log.info("pipedrive dry run tenant={} destination={} event={}: {} request(s) written to {}",
-                    request.tenant(), destination.id(), request.eventId(), requests.size(), request.dryRunDir());
-            return new DeliveryResult(Outcome.DRY_RUN, known);
+            return DryRunFiles.dryRun(request, requests, known, mapper, CRM);
         }
 
         // ---- live ----------------------------------------------------------------------------------

@@ -157,10 +157,7 @@ public class WebhookConnector implements CrmConnector {
                 String signature = key == null ? "v1,****" : StandardWebhookSignature.sign(key, webhookId, timestamp, body);
                 files.add(post(s, headers, webhookId, timestamp, signature, body));
             }
-            DryRunFiles.write(request.dryRunDir(), request.eventId(), files, mapper, SYSTEM);
-            log.info("webhook dry run tenant={} destination={} event={}: {} request(s) written to {}", request.tenant(),
-                    destination.id(), request.eventId(), files.size(), request.dryRunDir());
-            return new DeliveryResult(Outcome.DRY_RUN, null);
+            return DryRunFiles.dryRun(request, files, null, mapper, SYSTEM);
         }
 
         List<String> outcomes = new ArrayList<>();

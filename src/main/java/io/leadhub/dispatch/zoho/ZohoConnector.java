@@ -226,10 +226,7 @@ public class ZohoConnector implements CrmConnector {
                 }
                 case CREATE -> requests.add(insert(api));
             }
-            DryRunFiles.write(request.dryRunDir(), request.eventId(), requests, mapper, CRM);
-            log.info("zoho dry run tenant={} destination={} event={}: {} request(s) written to {}",
-                    request.tenant(), destination.id(), request.eventId(), requests.size(), request.dryRunDir());
-            return new DeliveryResult(Outcome.DRY_RUN, known);
+            return DryRunFiles.dryRun(request, requests, known, mapper, CRM);
         }
 
         // ---- live ----------------------------------------------------------------------------------

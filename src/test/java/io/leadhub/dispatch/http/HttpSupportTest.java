@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.leadhub.dispatch.DeliveryException;
+import io.leadhub.dispatch.DeliveryRequest;
+import io.leadhub.dispatch.DeliveryResult;
 import io.leadhub.dispatch.PermanentDeliveryException;
 import io.leadhub.dispatch.TransientDeliveryException;
 import io.leadhub.dispatch.http.AccessTokenCache.AccessToken;
@@ -17,14 +19,17 @@ import io.leadhub.tenant.DuplicateDetection;
 import io.leadhub.tenant.Secret;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 
@@ -83,6 +88,32 @@ class HttpSupportTest {
                  "headers":{"Content-Type":"application/json","Accept":"application/json","authtoken":"****",
                             "Idempotency-Key":"k1"},
                  "body":{"a":1}}"""));
+    }
+
+    @Test
+    void aDryRunWritesOneFilePerRequestInSendingOrderAndReportsTheKnownRecord(@TempDir Path tmp) {
+        OutboundRequest search = OutboundRequest.builder("Pipedrive", "search-phone", "search persons", HttpMethod.GET,
+                URI.create("https://api.pipedrive.com/v1/persons/search?term=x&api_token=SECRET"))
+                .secretQueryParameter("api_token").build();
+        OutboundRequest create = OutboundRequest.builder("Pipedrive", "create-person", "create person",
+                HttpMethod.POST, URI.create("https://api.pipedrive.com/v1/persons?api_token=SECRET"))
+                .secretQueryParameter("api_token").json(CrmStubs.json("{\"name\":\"Jane\"}"), CrmStubs.MAPPER).build();
+        DeliveryRequest request = new DeliveryRequest("acme", destination(Map.of()), "ev/1", Map.of(), null, null,
+                "17", tmp.resolve("dry-run"), null);
+
+        DeliveryResult result = DryRunFiles.dryRun(request, List.of(search, create), "17", CrmStubs.MAPPER,
+                "Pipedrive");
+
+        assertThat(result).isEqualTo(new DeliveryResult(DeliveryResult.Outcome.DRY_RUN, "17"));
+        assertThat(CrmStubs.fileNames(tmp.resolve("dry-run")))
+                .containsExactly("ev_1-01-search-phone.json", "ev_1-02-create-person.json");
+        JsonNode file = CrmStubs.readJson(tmp.resolve("dry-run").resolve("ev_1-02-create-person.json"));
+        assertThat(file.path("url").asText()).isEqualTo("https://api.pipedrive.com/v1/persons?api_token=****");
+        assertThat(file.path("body")).isEqualTo(CrmStubs.json("{\"name\":\"Jane\"}"));
+        assertThat(catchThrowableOfType(PermanentDeliveryException.class, () -> DryRunFiles.dryRun(
+                new DeliveryRequest("acme", destination(Map.of()), "ev-2", Map.of(), null, null, null, null, null),
+                List.of(create), null, CrmStubs.MAPPER, "Pipedrive")).getMessage())
+                .isEqualTo("Pipedrive dry run: the destination has no dry-run folder");
     }
 
     @Test
