@@ -21,11 +21,11 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.leadhub.TestDatabase;
 import io.leadhub.TestSettings;
-import io.leadhub.dispatch.hubspot.HubSpotWorkflowWriter;
 import io.leadhub.calls.TwilioRestClients;
 import io.leadhub.contact.ContactIndex;
 import io.leadhub.dispatch.TransientDeliveryException;
-import io.leadhub.dispatch.crmhttp.CrmHttpClient;
+import io.leadhub.dispatch.http.OutboundHttp;
+import io.leadhub.dispatch.hubspot.HubSpotWorkflowWriter;
 import io.leadhub.dispatch.pipedrive.PipedriveConnector;
 import io.leadhub.dispatch.pipedrive.PipedriveWorkflowWriter;
 import io.leadhub.event.EnrichedLead;
@@ -117,7 +117,7 @@ class WorkflowActionsTest {
         log = new WorkflowActionLog(db.jdbc(), Optional.of(clock));
         return new WorkflowActions(json, tenants, log, contacts, new TwilioRestClients(), RestClient.builder(),
                 List.of(new HubSpotWorkflowWriter(json, RestClient.builder()), new PipedriveWorkflowWriter(
-                        new PipedriveConnector(new CrmHttpClient(RestClient.builder(), json), json), json)),
+                        new PipedriveConnector(new OutboundHttp(RestClient.builder()), json), json)),
                 TestSettings.with(Map.of("leadhub.data-dir", dir.resolve("data").toString())), new WorkflowMail(),
                 new WorkflowMetrics(meters, tenants, db.jdbc()), Optional.of(clock));
     }

@@ -21,7 +21,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.UnaryOperator;
@@ -129,24 +128,28 @@ public class OAuthTokens {
         if (oauth.audience() != null && !oauth.audience().isBlank()) {
             form.put("audience", oauth.audience());
         }
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Accept", "application/json");
+        String basic = null;
         if ("body".equals(oauth.clientAuth())) {
             form.put("client_id", oauth.clientId());
             form.put("client_secret", oauth.clientSecret().reveal());
         } else {
             String credentials = urlEncode(oauth.clientId()) + ":" + urlEncode(oauth.clientSecret().reveal());
-            headers.put("Authorization", "Basic " + Base64.getEncoder()
-                    .encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+            basic = Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
         }
         StringBuilder body = new StringBuilder();
         form.forEach((k, v) -> body.append(body.length() == 0 ? "" : "&").append(urlEncode(k)).append('=')
                 .append(urlEncode(v)));
         Map<String, String> shownForm = new LinkedHashMap<>(form);
-        shownForm.computeIfPresent("client_secret", (k, v) -> "****");
-        OutboundRequest request = new OutboundRequest(system, "oauth-token", "OAuth token request", HttpMethod.POST,
-                oauth.tokenUrl(), oauth.tokenUrl().getRawPath(), headers, Set.of("Authorization"),
-                "application/x-www-form-urlencoded", body.toString().getBytes(StandardCharsets.UTF_8), shownForm);
+        shownForm.computeIfPresent("client_secret", (k, v) -> OutboundRequest.MASK);
+        OutboundRequest.Builder builder = OutboundRequest.builder(system, "oauth-token", "OAuth token request",
+                        HttpMethod.POST, oauth.tokenUrl())
+                .displayTarget(oauth.tokenUrl().getRawPath())
+                .body("application/x-www-form-urlencoded", body.toString().getBytes(StandardCharsets.UTF_8), shownForm)
+                .header("Accept", "application/json");
+        if (basic != null) {
+            builder.secretHeader("Authorization", "Basic ", basic);
+        }
+        OutboundRequest request = builder.build();
         UnaryOperator<String> mask = Masking::text;
         OutboundResponse response = http.send(request, timeout, mask);
         if (!response.isSuccess()) {

@@ -1,6 +1,5 @@
 package io.leadhub.dispatch.customrest;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -31,7 +30,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -143,11 +141,8 @@ public class RestTargetClient {
                 }
                 addCreate(requests);
             }
-            List<OutboundRequest> shown = requests.stream().map(this::withDryRunAuth).toList();
-            DryRunFiles.write(request.dryRunDir(), request.eventId(), shown, mapper, target.system());
-            log.info("{} dry run tenant={} destination={} event={}: {} request(s) written to {}", target.system(),
-                    request.tenant(), request.destination().id(), request.eventId(), shown.size(), request.dryRunDir());
-            return new DeliveryResult(Outcome.DRY_RUN, known);
+            return DryRunFiles.dryRun(request, requests.stream().map(this::withDryRunAuth).toList(), known, mapper,
+                    target.system());
         }
 
         private void addCreate(List<OutboundRequest> requests) {
@@ -159,13 +154,13 @@ public class RestTargetClient {
         private OutboundRequest withDryRunAuth(OutboundRequest r) {
             RestAuth auth = target.auth();
             if (auth instanceof RestAuth.Basic) {
-                return r.withHeader("Authorization", "Basic ****", true);
+                return r.withSecretHeader("Authorization", "Basic ", OutboundRequest.MASK);
             }
             if (auth instanceof RestAuth.ApiKey key) {
-                return r.withHeader(key.header(), "****", true);
+                return r.withSecretHeader(key.header(), "", OutboundRequest.MASK);
             }
             if (auth instanceof RestAuth.Bearer || auth instanceof RestAuth.OAuthClientCredentials) {
-                return r.withHeader("Authorization", "Bearer ****", true);
+                return r.withSecretHeader("Authorization", "Bearer ", OutboundRequest.MASK);
             }
             return r;
         }
@@ -262,7 +257,7 @@ public class RestTargetClient {
         private OutboundRequest createRequest() {
             OutboundRequest create = request(target.create(), "create", "create record", null, body());
             if (target.idempotencyHeader() != null) {
-                create = create.withHeader(target.idempotencyHeader(), idempotencyKey("create"), false);
+                create = create.withHeader(target.idempotencyHeader(), idempotencyKey("create"));
             }
             return create;
         }
@@ -280,21 +275,19 @@ public class RestTargetClient {
                         + ".path " + endpoint.path() + " needs " + missing + " but this lead has no value for it",
                         0, null, null);
             }
-            Map<String, String> headers = new LinkedHashMap<>();
-            headers.put("Accept", "application/json");
-            headers.putAll(target.headers());
-            byte[] bytes = null;
+            OutboundRequest.Builder r = OutboundRequest.builder(target.system(), purpose, operation, endpoint.method(),
+                    URI.create(trimSlash(target.baseUrl().toString()) + path.path())).displayTarget(path.display());
             if (body != null) {
-                try {
-                    bytes = mapper.writeValueAsBytes(body);
-                } catch (JsonProcessingException e) {
-                    throw new PermanentDeliveryException(target.system() + " " + operation
-                            + ": cannot serialise the request body", 0, null, e);
-                }
+                r.json(body, mapper);
             }
-            return new OutboundRequest(target.system(), purpose, operation, endpoint.method(),
-                    URI.create(trimSlash(target.baseUrl().toString()) + path.path()), path.display(), headers,
-                    Set.of(), body == null ? null : "application/json", bytes, body);
+            r.header("Accept", "application/json");
+            target.headers().forEach((name, value) -> {
+                // the JSON body's Content-Type wins over a configured one, as it always has on the wire
+                if (body == null || !name.equalsIgnoreCase("Content-Type")) {
+                    r.header(name, value);
+                }
+            });
+            return r.build();
         }
 
         /** The mapped properties, renamed by {@code field_names}, nested under {@code body_root}. */
@@ -408,7 +401,7 @@ public class RestTargetClient {
             RestAuth auth = target.auth();
             if (auth instanceof RestAuth.OAuthClientCredentials oauth) {
                 String token = tokens.token(oauth, target.timeout(), target.system());
-                OutboundResponse response = http.send(r.withHeader("Authorization", "Bearer " + token, true),
+                OutboundResponse response = http.send(r.withSecretHeader("Authorization", "Bearer ", token),
                         target.timeout(), mask);
                 if (response.status() != 401) {
                     return response;
@@ -417,22 +410,22 @@ public class RestTargetClient {
                         request.tenant(), request.destination().id(), r.describe());
                 tokens.invalidate(oauth, token);
                 String fresh = tokens.token(oauth, target.timeout(), target.system());
-                return http.send(r.withHeader("Authorization", "Bearer " + fresh, true), target.timeout(), mask);
+                return http.send(r.withSecretHeader("Authorization", "Bearer ", fresh), target.timeout(), mask);
             }
             return http.send(authenticate(r, auth), target.timeout(), mask);
         }
 
         private OutboundRequest authenticate(OutboundRequest r, RestAuth auth) {
             if (auth instanceof RestAuth.Bearer bearer) {
-                return r.withHeader("Authorization", "Bearer " + bearer.token().reveal(), true);
+                return r.withSecretHeader("Authorization", "Bearer ", bearer.token().reveal());
             }
             if (auth instanceof RestAuth.Basic basic) {
                 String credentials = basic.username() + ":" + basic.password().reveal();
-                return r.withHeader("Authorization", "Basic " + Base64.getEncoder()
-                        .encodeToString(credentials.getBytes(StandardCharsets.UTF_8)), true);
+                return r.withSecretHeader("Authorization", "Basic ", Base64.getEncoder()
+                        .encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
             }
             if (auth instanceof RestAuth.ApiKey key) {
-                return r.withHeader(key.header(), key.prefix() + key.key().reveal(), true);
+                return r.withSecretHeader(key.header(), key.prefix(), key.key().reveal());
             }
             return r;
         }

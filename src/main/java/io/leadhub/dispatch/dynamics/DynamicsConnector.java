@@ -9,17 +9,20 @@ import io.leadhub.dispatch.DeliveryResult;
 import io.leadhub.dispatch.DeliveryResult.Outcome;
 import io.leadhub.dispatch.PermanentDeliveryException;
 import io.leadhub.dispatch.TransientDeliveryException;
-import io.leadhub.dispatch.crmhttp.AccessTokenCache;
-import io.leadhub.dispatch.crmhttp.AccessTokenCache.AccessToken;
-import io.leadhub.dispatch.crmhttp.CrmErrors;
-import io.leadhub.dispatch.crmhttp.CrmHttpClient;
-import io.leadhub.dispatch.crmhttp.CrmRequest;
-import io.leadhub.dispatch.crmhttp.CrmResponse;
-import io.leadhub.dispatch.crmhttp.CrmUrls;
-import io.leadhub.dispatch.crmhttp.DestinationSettings;
-import io.leadhub.dispatch.crmhttp.DryRunFiles;
-import io.leadhub.dispatch.crmhttp.LeadFields;
-import io.leadhub.dispatch.crmhttp.PiiMasker;
+import io.leadhub.dispatch.http.AccessTokenCache;
+import io.leadhub.dispatch.http.AccessTokenCache.AccessToken;
+import io.leadhub.dispatch.http.CrmUrls;
+import io.leadhub.dispatch.http.DryRunFiles;
+import io.leadhub.dispatch.http.ErrorDetail;
+import io.leadhub.dispatch.http.JsonTrees;
+import io.leadhub.dispatch.http.LeadFields;
+import io.leadhub.dispatch.http.OutboundHttp;
+import io.leadhub.dispatch.http.OutboundRequest;
+import io.leadhub.dispatch.http.OutboundResponse;
+import io.leadhub.dispatch.http.PiiMask;
+import io.leadhub.dispatch.http.RetryAfter;
+import io.leadhub.dispatch.http.Settings;
+import io.leadhub.dispatch.http.StatusPolicy;
 import io.leadhub.tenant.DestinationConfig;
 import io.leadhub.tenant.DuplicateAction;
 import io.leadhub.tenant.DuplicateDetection;
@@ -33,6 +36,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -123,7 +127,7 @@ public class DynamicsConnector implements CrmConnector {
 
     private static final Logger log = LoggerFactory.getLogger(DynamicsConnector.class);
 
-    private final CrmHttpClient http;
+    private final OutboundHttp http;
     private final ObjectMapper mapper;
     private final AccessTokenCache tokens;
     private final Clock clock;
@@ -133,7 +137,7 @@ public class DynamicsConnector implements CrmConnector {
      * @param mapper JSON reader and writer
      */
     @Autowired
-    public DynamicsConnector(CrmHttpClient http, ObjectMapper mapper) {
+    public DynamicsConnector(OutboundHttp http, ObjectMapper mapper) {
         this(http, mapper, Clock.systemUTC());
     }
 
@@ -142,7 +146,7 @@ public class DynamicsConnector implements CrmConnector {
      * @param mapper JSON reader and writer
      * @param clock  clock of the token expiry
      */
-    DynamicsConnector(CrmHttpClient http, ObjectMapper mapper, Clock clock) {
+    DynamicsConnector(OutboundHttp http, ObjectMapper mapper, Clock clock) {
         this.http = Objects.requireNonNull(http, "http");
         this.mapper = Objects.requireNonNull(mapper, "mapper");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -180,7 +184,7 @@ public class DynamicsConnector implements CrmConnector {
     }
 
     /** A request as sent and its answer. */
-    record Sent(CrmRequest request, CrmResponse response) {
+    record Sent(OutboundRequest request, OutboundResponse response) {
     }
 
     /**
@@ -192,7 +196,7 @@ public class DynamicsConnector implements CrmConnector {
      * @return the session; {@link Session#login()} gets the token before the first live request
      * @throws PermanentDeliveryException when {@code base_url} is missing or a name setting is not a logical name
      */
-    Session session(DestinationConfig destination, PiiMasker pii, String where) {
+    Session session(DestinationConfig destination, UnaryOperator<String> pii, String where) {
         return new Session(destination, pii, where);
     }
 
@@ -204,7 +208,7 @@ public class DynamicsConnector implements CrmConnector {
     final class Session {
 
         final DestinationConfig destination;
-        final DestinationSettings settings;
+        final Settings settings;
         final URI baseUrl;
         /** Entity set written, setting {@value #SETTING_ENTITY_SET}, e.g. {@code leads}. */
         final String entitySet;
@@ -212,17 +216,17 @@ public class DynamicsConnector implements CrmConnector {
         final String entity;
         /** Primary key column, setting {@value #SETTING_ID_COLUMN}, e.g. {@code leadid}. */
         final String idColumn;
-        private final PiiMasker pii;
+        private final UnaryOperator<String> pii;
         private final String where;
-        private Duration readTimeout = DestinationSettings.DEFAULT_READ_TIMEOUT;
+        private Duration readTimeout = Settings.DEFAULT_READ_TIMEOUT;
         private String tokenKey;
         private AccessToken token;
 
-        private Session(DestinationConfig destination, PiiMasker pii, String where) {
+        private Session(DestinationConfig destination, UnaryOperator<String> pii, String where) {
             this.destination = Objects.requireNonNull(destination, "destination");
             this.pii = Objects.requireNonNull(pii, "pii");
             this.where = where;
-            this.settings = new DestinationSettings(CRM, destination);
+            this.settings = new Settings(CRM, destination);
             if (destination.baseUrl() == null) {
                 throw new PermanentDeliveryException(CRM + " destination " + destination.id()
                         + ": base_url (the environment URL, e.g. https://contoso.crm.dynamics.com) is required",
@@ -275,24 +279,23 @@ public class DynamicsConnector implements CrmConnector {
             form.put("client_secret", settings.secret(SETTING_CLIENT_SECRET).reveal());
             form.put("scope", scope());
             String path = "/" + CrmUrls.segment(settings.requiredString(SETTING_TENANT_ID)) + "/oauth2/v2.0/token";
-            CrmRequest r = CrmRequest.builder(CRM, "token", "client credentials token", HttpMethod.POST,
+            OutboundRequest r = OutboundRequest.builder(CRM, "token", "client credentials token", HttpMethod.POST,
                             CrmUrls.url(authority, path, Map.of()))
                     .header("Accept", "application/json")
-                    .header("Content-Type", "application/x-www-form-urlencoded")
                     .form(form, Set.of("client_secret"))
                     .build();
-            CrmResponse response = http.send(r, readTimeout, pii);
-            JsonNode json = CrmErrors.readJsonOrNull(response.body(), mapper);
-            String error = CrmErrors.text(json, "error");
-            String description = CrmErrors.text(json, "error_description");
+            OutboundResponse response = http.send(r, readTimeout, pii);
+            JsonNode json = JsonTrees.readOrNull(response.body(), mapper);
+            String error = JsonTrees.text(json, "error");
+            String description = JsonTrees.text(json, "error_description");
             String detail = (error == null ? "" : error) + (description == null ? "" : " (" + firstLine(description) + ")");
             if (!response.isSuccess()) {
-                throw CrmErrors.byStatus(r, response, detail,
-                        CrmErrors.parseRetryAfter(response.header("Retry-After"), clock.instant()));
+                throw StatusPolicy.DEFAULT.toException(r, response, detail,
+                        RetryAfter.parse(response.header("Retry-After"), clock.instant()));
             }
-            String accessToken = CrmErrors.text(json, "access_token");
+            String accessToken = JsonTrees.text(json, "access_token");
             if (accessToken == null) {
-                throw new PermanentDeliveryException(CrmErrors.message(r, response.status(),
+                throw new PermanentDeliveryException(ErrorDetail.message(r, response.status(),
                         detail.isEmpty() ? "answer without access_token" : detail), response.status(),
                         response.body(), null);
             }
@@ -320,16 +323,16 @@ public class DynamicsConnector implements CrmConnector {
          * @return the request with {@code Authorization: Bearer <token>} (empty before {@link #login()}, always
          *         shown masked) and the OData headers
          */
-        CrmRequest.Builder api(String purpose, String operation, HttpMethod method, String path,
+        OutboundRequest.Builder api(String purpose, String operation, HttpMethod method, String path,
                                Map<String, String> query, ObjectNode body) {
-            CrmRequest.Builder b = CrmRequest.builder(CRM, purpose, operation, method,
+            OutboundRequest.Builder b = OutboundRequest.builder(CRM, purpose, operation, method,
                             CrmUrls.url(baseUrl, API_PATH + path, query))
                     .secretHeader("Authorization", "Bearer ", token == null ? "" : token.value())
                     .header("OData-MaxVersion", "4.0")
                     .header("OData-Version", "4.0")
                     .header("Accept", "application/json");
             if (body != null) {
-                b.header("Content-Type", "application/json").json(body);
+                b.json(body, mapper);
             }
             return b;
         }
@@ -341,9 +344,9 @@ public class DynamicsConnector implements CrmConnector {
          * @return the request as last sent and its answer, any status
          * @throws TransientDeliveryException (status 0) when no answer came, also from the token endpoint
          */
-        Sent send(Supplier<CrmRequest> build) {
-            CrmRequest r = build.get();
-            CrmResponse response = http.send(r, readTimeout, pii);
+        Sent send(Supplier<OutboundRequest> build) {
+            OutboundRequest r = build.get();
+            OutboundResponse response = http.send(r, readTimeout, pii);
             if (response.status() == 401) {
                 log.info("dynamics {}: access token rejected (401), fetching a new one", where);
                 tokens.invalidate(tokenKey, token);
@@ -361,20 +364,20 @@ public class DynamicsConnector implements CrmConnector {
          * @throws PermanentDeliveryException on any other status, with Dataverse's body, code and message
          */
         Sent check(Sent sent) {
-            CrmResponse response = sent.response();
+            OutboundResponse response = sent.response();
             if (!response.isSuccess()) {
-                throw CrmErrors.byStatus(sent.request(), response, detail(response),
-                        CrmErrors.parseRetryAfter(response.header("Retry-After"), clock.instant()));
+                throw StatusPolicy.DEFAULT.toException(sent.request(), response, detail(response),
+                        RetryAfter.parse(response.header("Retry-After"), clock.instant()));
             }
             return sent;
         }
 
         /** @return {@code "<code>: <message>"} of a Dataverse error body, masked, or empty */
-        private String detail(CrmResponse response) {
-            JsonNode error = CrmErrors.readJsonOrNull(response.body(), mapper);
+        private String detail(OutboundResponse response) {
+            JsonNode error = JsonTrees.readOrNull(response.body(), mapper);
             error = error == null ? null : error.path("error");
-            String code = CrmErrors.text(error, "code");
-            String message = CrmErrors.text(error, "message");
+            String code = JsonTrees.text(error, "code");
+            String message = JsonTrees.text(error, "message");
             String d = (code == null ? "" : code) + (message == null ? "" : (code == null ? "" : ": ") + message);
             return pii.apply(d);
         }
@@ -385,7 +388,7 @@ public class DynamicsConnector implements CrmConnector {
 
         private final DeliveryRequest request;
         private final DestinationConfig destination;
-        private final DestinationSettings settings;
+        private final Settings settings;
         private final DuplicateAction action;
         private final List<String> matchFields;
         private final LeadFields lead;
@@ -399,13 +402,13 @@ public class DynamicsConnector implements CrmConnector {
         Delivery(DeliveryRequest request) {
             this.request = request;
             this.destination = Objects.requireNonNull(request.destination(), "destination");
-            this.settings = new DestinationSettings(CRM, destination);
+            this.settings = new Settings(CRM, destination);
             DuplicateDetection detection = destination.duplicateDetection() != null
                     ? destination.duplicateDetection() : DuplicateDetection.DEFAULT;
             this.action = detection.action() != null ? detection.action() : DuplicateAction.UPDATE_EXISTING;
             this.matchFields = detection.matchFields();
             this.lead = new LeadFields(request.context());
-            this.session = new Session(destination, new PiiMasker(request.phone(), request.email()),
+            this.session = new Session(destination, PiiMask.of(request.phone(), request.email()),
                     "tenant=" + request.tenant() + " destination=" + destination.id());
             this.entitySet = session.entitySet;
             this.idColumn = session.idColumn;
@@ -421,7 +424,7 @@ public class DynamicsConnector implements CrmConnector {
             String known = known();
             ObjectNode row = row();
             String keyValue = keyValue(row);
-            List<CrmRequest> requests = new ArrayList<>();
+            List<OutboundRequest> requests = new ArrayList<>();
             if (known != null && action != DuplicateAction.CREATE) {
                 if (action == DuplicateAction.UPDATE_EXISTING) {
                     requests.add(updateByGuid(known, row));
@@ -434,10 +437,7 @@ public class DynamicsConnector implements CrmConnector {
                 requests.addAll(searches());
                 requests.add(create(row));
             }
-            DryRunFiles.write(mapper, CRM, request.dryRunDir(), request.eventId(), requests);
-            log.info("dynamics dry run tenant={} destination={} event={}: {} request(s) written to {}",
-                    request.tenant(), destination.id(), request.eventId(), requests.size(), request.dryRunDir());
-            return new DeliveryResult(Outcome.DRY_RUN, known);
+            return DryRunFiles.dryRun(request, requests, known, mapper, CRM);
         }
 
         // ---- live ----------------------------------------------------------------------------------
@@ -488,13 +488,13 @@ public class DynamicsConnector implements CrmConnector {
             Sent sent = session.send(() -> upsertByKey(keyValue, row));
             if (action == DuplicateAction.SKIP && sent.response().status() == 412) {
                 Sent get = session.check(session.send(() -> getByKey(keyValue)));
-                JsonNode json = CrmErrors.readJsonOrNull(get.response().body(), mapper);
-                String id = CrmErrors.text(json, idColumn);
+                JsonNode json = JsonTrees.readOrNull(get.response().body(), mapper);
+                String id = JsonTrees.text(json, idColumn);
                 return new DeliveryResult(Outcome.SKIPPED, id);
             }
             session.check(sent);
-            JsonNode json = CrmErrors.readJsonOrNull(sent.response().body(), mapper);
-            String id = CrmErrors.text(json, idColumn);
+            JsonNode json = JsonTrees.readOrNull(sent.response().body(), mapper);
+            String id = JsonTrees.text(json, idColumn);
             if (id == null) {
                 id = guidFromHeader(sent.response());
             }
@@ -504,19 +504,19 @@ public class DynamicsConnector implements CrmConnector {
 
         // ---- requests ------------------------------------------------------------------------------
 
-        private CrmRequest create(ObjectNode row) {
+        private OutboundRequest create(ObjectNode row) {
             return session.api("create", "create " + entitySet, HttpMethod.POST, "/" + entitySet, Map.of(), row).build();
         }
 
-        private CrmRequest updateByGuid(String guid, ObjectNode row) {
+        private OutboundRequest updateByGuid(String guid, ObjectNode row) {
             return session.api("update", "update " + entitySet, HttpMethod.PATCH,
                     "/" + entitySet + "(" + CrmUrls.segment(guid) + ")", Map.of(), row)
                     .header("If-Match", "*").build();
         }
 
-        private CrmRequest upsertByKey(String keyValue, ObjectNode row) {
-            CrmRequest.Builder b = session.api("upsert", "upsert " + entitySet + " by " + alternateKey, HttpMethod.PATCH,
-                    keyPath(keyValue), Map.of("$select", idColumn), row)
+        private OutboundRequest upsertByKey(String keyValue, ObjectNode row) {
+            OutboundRequest.Builder b = session.api("upsert", "upsert " + entitySet + " by " + alternateKey,
+                    HttpMethod.PATCH, keyPath(keyValue), Map.of("$select", idColumn), row)
                     .header("Prefer", "return=representation");
             if (action == DuplicateAction.SKIP) {
                 b.header("If-None-Match", "*");
@@ -524,15 +524,15 @@ public class DynamicsConnector implements CrmConnector {
             return b.build();
         }
 
-        private CrmRequest getByKey(String keyValue) {
+        private OutboundRequest getByKey(String keyValue) {
             return session.api("get", "get " + entitySet + " by " + alternateKey, HttpMethod.GET, keyPath(keyValue),
                     Map.of("$select", idColumn), null).build();
         }
 
-        private List<CrmRequest> searches() {
-            List<CrmRequest> searches = new ArrayList<>();
+        private List<OutboundRequest> searches() {
+            List<OutboundRequest> searches = new ArrayList<>();
             for (String field : matchFields) {
-                CrmRequest search = search(field);
+                OutboundRequest search = search(field);
                 if (search != null) {
                     searches.add(search);
                 }
@@ -541,7 +541,7 @@ public class DynamicsConnector implements CrmConnector {
         }
 
         /** @return the search of one match field, or null when the lead has no value for it */
-        private CrmRequest search(String field) {
+        private OutboundRequest search(String field) {
             String column;
             String value;
             switch (field) {
@@ -616,17 +616,17 @@ public class DynamicsConnector implements CrmConnector {
         // ---- sending and answers -------------------------------------------------------------------
 
         private String searchHit(Sent sent) {
-            JsonNode json = CrmErrors.readJsonOrNull(sent.response().body(), mapper);
+            JsonNode json = JsonTrees.readOrNull(sent.response().body(), mapper);
             JsonNode first = json == null ? null : json.path("value").path(0);
-            String id = first == null ? null : CrmErrors.text(first, idColumn);
+            String id = first == null ? null : JsonTrees.text(first, idColumn);
             return id;
         }
 
         private String createdGuid(Sent sent) {
             String guid = guidFromHeader(sent.response());
             if (guid == null) {
-                JsonNode json = CrmErrors.readJsonOrNull(sent.response().body(), mapper);
-                guid = CrmErrors.text(json, idColumn);
+                JsonNode json = JsonTrees.readOrNull(sent.response().body(), mapper);
+                guid = JsonTrees.text(json, idColumn);
             }
             if (guid == null) {
                 throw new PermanentDeliveryException(sent.request().describe() + ": HTTP " + sent.response().status()
@@ -646,7 +646,7 @@ public class DynamicsConnector implements CrmConnector {
      * @return the lower-case GUID at the end of its {@code OData-EntityId} header ({@code .../leads(<guid>)}), or
      *         null when there is none
      */
-    static String guidFromHeader(CrmResponse response) {
+    static String guidFromHeader(OutboundResponse response) {
         String entityId = response.header("OData-EntityId");
         if (entityId == null) {
             return null;

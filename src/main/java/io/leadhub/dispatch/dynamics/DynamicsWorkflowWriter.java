@@ -6,10 +6,10 @@ import io.leadhub.dispatch.CrmTask;
 import io.leadhub.dispatch.CrmWorkflowWriter;
 import io.leadhub.dispatch.PermanentDeliveryException;
 import io.leadhub.dispatch.TransientDeliveryException;
-import io.leadhub.dispatch.crmhttp.CrmUrls;
-import io.leadhub.dispatch.crmhttp.PiiMasker;
 import io.leadhub.dispatch.dynamics.DynamicsConnector.Sent;
 import io.leadhub.dispatch.dynamics.DynamicsConnector.Session;
+import io.leadhub.dispatch.http.CrmUrls;
+import io.leadhub.dispatch.http.PiiMask;
 import io.leadhub.tenant.DestinationConfig;
 import java.util.Map;
 import java.util.Objects;
@@ -131,7 +131,7 @@ public class DynamicsWorkflowWriter implements CrmWorkflowWriter {
     private Session session(DestinationConfig destination) {
         Objects.requireNonNull(destination, "destination");
         // the writer has no lead phone or e-mail at hand; Masking.text still masks any phone or e-mail echoed
-        return connector.session(destination, new PiiMasker(null, null), "workflow destination=" + destination.id());
+        return connector.session(destination, PiiMask.of(null, null), "workflow destination=" + destination.id());
     }
 
     private static String guid(DestinationConfig destination, String what, String value) {

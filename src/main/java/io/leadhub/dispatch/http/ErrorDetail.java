@@ -7,13 +7,14 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
- * A short, masked summary of an error body for exception messages (the body itself travels verbatim in
- * {@link io.leadhub.dispatch.DeliveryException#responseBody()}).
+ * Short, masked summaries of error bodies for exception messages (the body itself travels verbatim in
+ * {@link io.leadhub.dispatch.DeliveryException#responseBody()}), and the message every HTTP connector builds from
+ * one: {@code <system> <operation> (<METHOD> <target>): HTTP <status> <detail>}. Stateless.
  */
 public final class ErrorDetail {
 
     /** Longest summary kept in a message. */
-    static final int MAX_CHARS = 300;
+    public static final int MAX_CHARS = 300;
 
     /** JSON fields that usually carry a human-readable error, in the order they are tried. */
     private static final List<String> MESSAGE_FIELDS =
@@ -51,5 +52,22 @@ public final class ErrorDetail {
         }
         text = Masking.text(maskPii.apply(text)).replaceAll("\\s+", " ").trim();
         return text.length() > MAX_CHARS ? text.substring(0, MAX_CHARS) + "..." : text;
+    }
+
+    /**
+     * @param request the request that failed
+     * @param status  HTTP status
+     * @param detail  the error in a few words, personal data already masked ({@link #of} or a connector's own
+     *                reading of its CRM's error envelope); may be empty or null
+     * @return {@code "<describe>: HTTP <status> <detail>"}, the detail stripped and shortened to {@value #MAX_CHARS}
+     *         characters (then ending in {@code ...}), e.g. {@code Pipedrive create person (POST /v1/persons): HTTP
+     *         400 Bad request (name is required)}
+     */
+    public static String message(OutboundRequest request, int status, String detail) {
+        String d = detail == null ? "" : detail.strip();
+        if (d.length() > MAX_CHARS) {
+            d = d.substring(0, MAX_CHARS) + "...";
+        }
+        return request.describe() + ": HTTP " + status + (d.isEmpty() ? "" : " " + d);
     }
 }

@@ -1,6 +1,7 @@
 package io.leadhub.dispatch.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,10 +11,11 @@ import java.util.Collection;
 import java.util.Map;
 
 /**
- * Converts the plain values of mapped properties and enriched-lead maps (String, Number, Boolean, Map, List,
- * {@link java.time.Instant} and other value types as text, null) into a Jackson tree, keeping null entries as
- * JSON {@code null} whatever the application's {@code ObjectMapper} inclusion settings are, so a documented
- * payload key is always present.
+ * Jackson trees in and out of connectors: converts the plain values of mapped properties and enriched-lead maps
+ * (String, Number, Boolean, Map, List, {@link java.time.Instant} and other value types as text, null) into a tree,
+ * keeping null entries as JSON {@code null} whatever the application's {@code ObjectMapper} inclusion settings
+ * are, so a documented payload key is always present ({@link #toNode}); reads answers that may not be JSON
+ * ({@link #readOrNull}) and their text fields ({@link #text}). Stateless.
  */
 public final class JsonTrees {
 
@@ -62,5 +64,31 @@ public final class JsonTrees {
             return array;
         }
         return NODES.textNode(value.toString());
+    }
+
+    /**
+     * @param body   response text, or null
+     * @param mapper JSON reader
+     * @return the parsed JSON, or null when the body is empty or not JSON
+     */
+    public static JsonNode readOrNull(String body, ObjectMapper mapper) {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        try {
+            return mapper.readTree(body);
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /**
+     * @param json  a JSON object, or null
+     * @param field field name
+     * @return the field's text when it is a non-blank scalar, else null
+     */
+    public static String text(JsonNode json, String field) {
+        JsonNode node = json == null ? null : json.get(field);
+        return node != null && node.isValueNode() && !node.isNull() && !node.asText().isBlank() ? node.asText() : null;
     }
 }

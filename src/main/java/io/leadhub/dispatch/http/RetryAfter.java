@@ -6,7 +6,11 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
-/** Parses the HTTP {@code Retry-After} header (RFC 9110 section 10.2.3). */
+/**
+ * Reads the waits servers ask for: the HTTP {@code Retry-After} header (RFC 9110 section 10.2.3), and the whole
+ * seconds of CRM-specific rate-limit values (Pipedrive's {@code x-ratelimit-reset}, monday.com's
+ * {@code retry_in_seconds}). Stateless.
+ */
 public final class RetryAfter {
 
     private RetryAfter() {
@@ -33,6 +37,22 @@ public final class RetryAfter {
             Duration wait = Duration.between(now, ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
             return wait.isNegative() ? Duration.ZERO : wait;
         } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    /**
+     * @param value a whole number of seconds as text (surrounding blanks ignored), or null
+     * @return that many seconds, or null when absent, negative or not a whole number
+     */
+    public static Duration seconds(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            long s = Long.parseLong(value.trim());
+            return s < 0 ? null : Duration.ofSeconds(s);
+        } catch (NumberFormatException e) {
             return null;
         }
     }

@@ -88,15 +88,40 @@ public final class StatusPolicy {
      * @param detail   a masked summary of the error body (see {@link ErrorDetail}), may be empty
      * @param now      current time, for {@code Retry-After} dates
      * @return {@link TransientDeliveryException} with the answer's {@code Retry-After} wait when the status is
-     *         retryable, otherwise {@link PermanentDeliveryException}; both carry the body verbatim and a message
-     *         {@code <system> <operation> (<METHOD> <target>): HTTP <status> <detail>}
+     *         retryable, otherwise {@link PermanentDeliveryException}; both carry the body verbatim and the message
+     *         of {@link ErrorDetail#message}: {@code <system> <operation> (<METHOD> <target>): HTTP <status> <detail>}
      */
     public DeliveryException toException(OutboundRequest request, OutboundResponse response, String detail,
                                          Instant now) {
         int status = response.status();
-        String message = request.describe() + ": HTTP " + status + (detail == null || detail.isEmpty() ? "" : " " + detail);
+        String message = ErrorDetail.message(request, status, detail);
         if (isRetryable(status)) {
-            Duration wait = RetryAfter.parse(response.headers().getFirst(HttpHeaders.RETRY_AFTER), now);
+            Duration wait = RetryAfter.parse(response.header(HttpHeaders.RETRY_AFTER), now);
+            return new TransientDeliveryException(message, status, response.body(), wait, null);
+        }
+        return new PermanentDeliveryException(message, status, response.body(), null);
+    }
+
+    /**
+     * The same classification for connectors that read their CRM's wait themselves (Pipedrive's
+     * {@code x-ratelimit-reset}, monday.com's {@code retry_in_seconds}, or {@code Retry-After}) and add their CRM's
+     * own signals (a rate-limit header, errors inside a 200) before calling this.
+     *
+     * @param request       the request that failed
+     * @param response      its non-2xx answer
+     * @param detail        the CRM's error in a few words, personal data already masked; may be empty or null
+     * @param rateLimitWait the wait the CRM asked for, or null; it goes with a 429 only, other retryable statuses
+     *                      carry no wait
+     * @return {@link TransientDeliveryException} when the status is retryable, otherwise
+     *         {@link PermanentDeliveryException}; both carry the body verbatim and the message of
+     *         {@link ErrorDetail#message}
+     */
+    public DeliveryException toException(OutboundRequest request, OutboundResponse response, String detail,
+                                         Duration rateLimitWait) {
+        int status = response.status();
+        String message = ErrorDetail.message(request, status, detail);
+        if (isRetryable(status)) {
+            Duration wait = status == 429 ? rateLimitWait : null;
             return new TransientDeliveryException(message, status, response.body(), wait, null);
         }
         return new PermanentDeliveryException(message, status, response.body(), null);

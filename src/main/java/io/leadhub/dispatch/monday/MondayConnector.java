@@ -13,15 +13,18 @@ import io.leadhub.dispatch.DeliveryResult;
 import io.leadhub.dispatch.DeliveryResult.Outcome;
 import io.leadhub.dispatch.PermanentDeliveryException;
 import io.leadhub.dispatch.TransientDeliveryException;
-import io.leadhub.dispatch.crmhttp.CrmErrors;
-import io.leadhub.dispatch.crmhttp.CrmHttpClient;
-import io.leadhub.dispatch.crmhttp.CrmRequest;
-import io.leadhub.dispatch.crmhttp.CrmResponse;
-import io.leadhub.dispatch.crmhttp.CrmUrls;
-import io.leadhub.dispatch.crmhttp.DestinationSettings;
-import io.leadhub.dispatch.crmhttp.DryRunFiles;
-import io.leadhub.dispatch.crmhttp.LeadFields;
-import io.leadhub.dispatch.crmhttp.PiiMasker;
+import io.leadhub.dispatch.http.CrmUrls;
+import io.leadhub.dispatch.http.DryRunFiles;
+import io.leadhub.dispatch.http.ErrorDetail;
+import io.leadhub.dispatch.http.JsonTrees;
+import io.leadhub.dispatch.http.LeadFields;
+import io.leadhub.dispatch.http.OutboundHttp;
+import io.leadhub.dispatch.http.OutboundRequest;
+import io.leadhub.dispatch.http.OutboundResponse;
+import io.leadhub.dispatch.http.PiiMask;
+import io.leadhub.dispatch.http.RetryAfter;
+import io.leadhub.dispatch.http.Settings;
+import io.leadhub.dispatch.http.StatusPolicy;
 import io.leadhub.tenant.DestinationConfig;
 import io.leadhub.tenant.DuplicateAction;
 import io.leadhub.tenant.DuplicateDetection;
@@ -126,7 +129,7 @@ public class MondayConnector implements CrmConnector {
 
     private static final Logger log = LoggerFactory.getLogger(MondayConnector.class);
 
-    private final CrmHttpClient http;
+    private final OutboundHttp http;
     private final ObjectMapper mapper;
     private final Clock clock;
 
@@ -135,7 +138,7 @@ public class MondayConnector implements CrmConnector {
      * @param mapper JSON reader and writer
      */
     @Autowired
-    public MondayConnector(CrmHttpClient http, ObjectMapper mapper) {
+    public MondayConnector(OutboundHttp http, ObjectMapper mapper) {
         this(http, mapper, Clock.systemUTC());
     }
 
@@ -144,7 +147,7 @@ public class MondayConnector implements CrmConnector {
      * @param mapper JSON reader and writer
      * @param clock  clock of {@code Retry-After} dates
      */
-    MondayConnector(CrmHttpClient http, ObjectMapper mapper, Clock clock) {
+    MondayConnector(OutboundHttp http, ObjectMapper mapper, Clock clock) {
         this.http = Objects.requireNonNull(http, "http");
         this.mapper = Objects.requireNonNull(mapper, "mapper");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -207,20 +210,20 @@ public class MondayConnector implements CrmConnector {
      * @return {@code POST <base_url>/v2} with {@code Authorization: <token>} (masked when shown),
      *         {@code API-Version}, JSON content type and {@code {"query", "variables"}}
      */
-    CrmRequest graphql(DestinationConfig destination, String purpose, String operation, String query,
+    OutboundRequest graphql(DestinationConfig destination, String purpose, String operation, String query,
                        ObjectNode variables) {
-        DestinationSettings settings = new DestinationSettings(CRM, destination);
+        Settings settings = new Settings(CRM, destination);
         URI baseUrl = destination.baseUrl() != null ? destination.baseUrl() : URI.create(DEFAULT_BASE_URL);
         ObjectNode body = mapper.createObjectNode();
         body.put("query", query);
         body.set("variables", variables);
         String token = destination.token() == null ? "" : destination.token().reveal();
-        return CrmRequest.builder(CRM, purpose, operation, HttpMethod.POST, CrmUrls.url(baseUrl, API_PATH, Map.of()))
+        return OutboundRequest.builder(CRM, purpose, operation, HttpMethod.POST,
+                        CrmUrls.url(baseUrl, API_PATH, Map.of()))
                 .secretHeader("Authorization", "", token)
                 .header("API-Version", settings.string(SETTING_API_VERSION, DEFAULT_API_VERSION))
-                .header("Content-Type", "application/json")
+                .json(body, mapper)
                 .header("Accept", "application/json")
-                .json(body)
                 .build();
     }
 
@@ -241,7 +244,7 @@ public class MondayConnector implements CrmConnector {
      * @throws PermanentDeliveryException when the setting is missing or not a whole number
      */
     static String boardId(DestinationConfig destination) {
-        Long board = new DestinationSettings(CRM, destination).optionalLong(SETTING_BOARD_ID);
+        Long board = new Settings(CRM, destination).optionalLong(SETTING_BOARD_ID);
         if (board == null) {
             throw new PermanentDeliveryException(CRM + " destination " + destination.id() + ": setting "
                     + SETTING_BOARD_ID + " is required", 0, null, null);
@@ -262,9 +265,9 @@ public class MondayConnector implements CrmConnector {
      * @throws PermanentDeliveryException on other GraphQL errors and 4xx (with monday's body), or an unreadable
      *                                    answer
      */
-    JsonNode send(CrmRequest r, Duration readTimeout, UnaryOperator<String> pii) {
-        CrmResponse response = http.send(r, readTimeout, pii);
-        JsonNode json = CrmErrors.readJsonOrNull(response.body(), mapper);
+    JsonNode send(OutboundRequest r, Duration readTimeout, UnaryOperator<String> pii) {
+        OutboundResponse response = http.send(r, readTimeout, pii);
+        JsonNode json = JsonTrees.readOrNull(response.body(), mapper);
         DeliveryException error = error(r, response, json, pii);
         if (error != null) {
             throw error;
@@ -280,7 +283,8 @@ public class MondayConnector implements CrmConnector {
      * @return the exception for a failed answer (non-2xx, {@code errors[]}, top-level {@code error_code}), or null
      *         for a success; an unknown item id is an {@link ItemNotFound}
      */
-    private DeliveryException error(CrmRequest r, CrmResponse response, JsonNode json, UnaryOperator<String> pii) {
+    private DeliveryException error(OutboundRequest r, OutboundResponse response, JsonNode json,
+                                    UnaryOperator<String> pii) {
         JsonNode errors = json == null ? null : json.get("errors");
         String code = null;
         String message = null;
@@ -289,16 +293,16 @@ public class MondayConnector implements CrmConnector {
         if (errors != null && errors.isArray() && !errors.isEmpty()) {
             JsonNode first = errors.get(0);
             JsonNode ext = first.path("extensions");
-            code = CrmErrors.text(ext, "code");
-            message = CrmErrors.text(first, "message");
+            code = JsonTrees.text(ext, "code");
+            message = JsonTrees.text(first, "message");
             statusCode = ext.has("status_code") ? ext.get("status_code").asInt() : null;
             retryIn = seconds(ext.get("retry_in_seconds"));
             if (retryIn == null) {
                 retryIn = seconds(ext.path("error_data").get("retry_in_seconds"));
             }
-        } else if (json != null && CrmErrors.text(json, "error_code") != null) {
-            code = CrmErrors.text(json, "error_code");
-            message = CrmErrors.text(json, "error_message");
+        } else if (json != null && JsonTrees.text(json, "error_code") != null) {
+            code = JsonTrees.text(json, "error_code");
+            message = JsonTrees.text(json, "error_message");
             statusCode = json.has("status_code") ? json.get("status_code").asInt() : null;
         } else if (response.isSuccess()) {
             return null;
@@ -310,22 +314,23 @@ public class MondayConnector implements CrmConnector {
             }
         }
         if (retryIn == null) {
-            retryIn = CrmErrors.parseRetryAfter(response.header("Retry-After"), clock.instant());
+            retryIn = RetryAfter.parse(response.header("Retry-After"), clock.instant());
         }
         String detail = pii.apply((code == null ? "" : code) + (message == null ? "" : (code == null ? "" : ": ") + message));
         int status = statusCode != null && statusCode >= 400 ? statusCode : response.status();
         if ((code != null && RATE_CODES.contains(code)) || status == 429 || response.status() == 429) {
-            return new TransientDeliveryException(CrmErrors.message(r, status, detail), status, response.body(),
+            return new TransientDeliveryException(ErrorDetail.message(r, status, detail), status, response.body(),
                     retryIn, null);
         }
         DeliveryException failure;
         if (!response.isSuccess()) {
-            failure = CrmErrors.byStatus(r, response, detail, retryIn);
+            failure = StatusPolicy.DEFAULT.toException(r, response, detail, retryIn);
         } else if (status >= 500) {
-            failure = new TransientDeliveryException(CrmErrors.message(r, status, detail), status, response.body(),
+            failure = new TransientDeliveryException(ErrorDetail.message(r, status, detail), status, response.body(),
                     null, null);
         } else {
-            failure = new PermanentDeliveryException(CrmErrors.message(r, status, detail), status, response.body(), null);
+            failure = new PermanentDeliveryException(ErrorDetail.message(r, status, detail), status, response.body(),
+                    null);
         }
         if (code != null && NOT_FOUND_CODES.contains(code) && failure instanceof PermanentDeliveryException) {
             return new ItemNotFound(failure.getMessage(), failure.httpStatus(), failure.responseBody());
@@ -353,30 +358,30 @@ public class MondayConnector implements CrmConnector {
 
         private final DeliveryRequest request;
         private final DestinationConfig destination;
-        private final DestinationSettings settings;
+        private final Settings settings;
         private final DuplicateAction action;
         private final List<String> matchFields;
         private final LeadFields lead;
-        private final PiiMasker pii;
+        private final UnaryOperator<String> pii;
         private Duration readTimeout;
 
         Delivery(DeliveryRequest request) {
             this.request = request;
             this.destination = Objects.requireNonNull(request.destination(), "destination");
-            this.settings = new DestinationSettings(CRM, destination);
+            this.settings = new Settings(CRM, destination);
             DuplicateDetection detection = destination.duplicateDetection() != null
                     ? destination.duplicateDetection() : DuplicateDetection.DEFAULT;
             this.action = detection.action() != null ? detection.action() : DuplicateAction.UPDATE_EXISTING;
             this.matchFields = detection.matchFields();
             this.lead = new LeadFields(request.context());
-            this.pii = new PiiMasker(request.phone(), request.email());
+            this.pii = PiiMask.of(request.phone(), request.email());
         }
 
         // ---- dry run -------------------------------------------------------------------------------
 
         DeliveryResult dryRun() {
             String known = known();
-            List<CrmRequest> requests = new ArrayList<>();
+            List<OutboundRequest> requests = new ArrayList<>();
             if (known != null && action != DuplicateAction.CREATE) {
                 if (action == DuplicateAction.UPDATE_EXISTING) {
                     requests.add(change(known));
@@ -387,10 +392,7 @@ public class MondayConnector implements CrmConnector {
                 }
                 requests.add(create());
             }
-            DryRunFiles.write(mapper, CRM, request.dryRunDir(), request.eventId(), requests);
-            log.info("monday dry run tenant={} destination={} event={}: {} request(s) written to {}",
-                    request.tenant(), destination.id(), request.eventId(), requests.size(), request.dryRunDir());
-            return new DeliveryResult(Outcome.DRY_RUN, known);
+            return DryRunFiles.dryRun(request, requests, known, mapper, CRM);
         }
 
         // ---- live ----------------------------------------------------------------------------------
@@ -411,7 +413,7 @@ public class MondayConnector implements CrmConnector {
                 }
             }
             if (action != DuplicateAction.CREATE) {
-                for (CrmRequest search : searches()) {
+                for (OutboundRequest search : searches()) {
                     JsonNode items = send(search).path("data").path("items_page_by_column_values").path("items");
                     String hit = items.path(0).path("id").asText("");
                     if (!hit.isBlank()) {
@@ -433,7 +435,7 @@ public class MondayConnector implements CrmConnector {
 
         // ---- requests ------------------------------------------------------------------------------
 
-        private CrmRequest create() {
+        private OutboundRequest create() {
             ObjectNode variables = mapper.createObjectNode();
             variables.put("board", boardId());
             String group = settings.string(SETTING_GROUP_ID, null);
@@ -445,7 +447,7 @@ public class MondayConnector implements CrmConnector {
             return graphql("create-item", "create_item", group != null ? CREATE_ITEM_IN_GROUP : CREATE_ITEM, variables);
         }
 
-        private CrmRequest change(String itemId) {
+        private OutboundRequest change(String itemId) {
             ObjectNode variables = mapper.createObjectNode();
             variables.put("board", boardId());
             variables.put("item", itemId);
@@ -453,8 +455,8 @@ public class MondayConnector implements CrmConnector {
             return graphql("change-item", "change_multiple_column_values", CHANGE_COLUMNS, variables);
         }
 
-        private List<CrmRequest> searches() {
-            List<CrmRequest> searches = new ArrayList<>();
+        private List<OutboundRequest> searches() {
+            List<OutboundRequest> searches = new ArrayList<>();
             for (String field : matchFields) {
                 String column;
                 String value;
@@ -483,7 +485,7 @@ public class MondayConnector implements CrmConnector {
             return searches;
         }
 
-        private CrmRequest graphql(String purpose, String operation, String query, ObjectNode variables) {
+        private OutboundRequest graphql(String purpose, String operation, String query, ObjectNode variables) {
             return MondayConnector.this.graphql(destination, purpose, operation, query, variables);
         }
 
@@ -550,7 +552,7 @@ public class MondayConnector implements CrmConnector {
          *
          * @throws ItemGone when monday does not find the item of a change
          */
-        private JsonNode send(CrmRequest r) {
+        private JsonNode send(OutboundRequest r) {
             try {
                 return MondayConnector.this.send(r, readTimeout, pii);
             } catch (ItemNotFound e) {
@@ -574,7 +576,7 @@ public class MondayConnector implements CrmConnector {
         if (node.isNumber()) {
             return Duration.ofMillis(Math.max(0, Math.round(node.asDouble() * 1000)));
         }
-        return CrmErrors.seconds(node.asText());
+        return RetryAfter.seconds(node.asText());
     }
 
     /** @return the ISO 3166 region of an E.164 number ({@code US} for {@code +1404...}), or null */

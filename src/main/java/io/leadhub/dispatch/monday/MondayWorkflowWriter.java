@@ -7,9 +7,9 @@ import io.leadhub.dispatch.CrmTask;
 import io.leadhub.dispatch.CrmWorkflowWriter;
 import io.leadhub.dispatch.PermanentDeliveryException;
 import io.leadhub.dispatch.TransientDeliveryException;
-import io.leadhub.dispatch.crmhttp.CrmRequest;
-import io.leadhub.dispatch.crmhttp.DestinationSettings;
-import io.leadhub.dispatch.crmhttp.PiiMasker;
+import io.leadhub.dispatch.http.OutboundRequest;
+import io.leadhub.dispatch.http.PiiMask;
+import io.leadhub.dispatch.http.Settings;
 import io.leadhub.tenant.DestinationConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -85,7 +85,7 @@ public class MondayWorkflowWriter implements CrmWorkflowWriter {
      */
     @Override
     public String createTask(DestinationConfig destination, String recordId, CrmTask task) {
-        DestinationSettings settings = settings(destination);
+        Settings settings = settings(destination);
         String item = number(destination, "record id (a monday.com item id)", recordId);
         String dateColumn = settings.string(SETTING_TASK_DATE_COLUMN, null);
         ObjectNode variables = mapper.createObjectNode();
@@ -94,9 +94,9 @@ public class MondayWorkflowWriter implements CrmWorkflowWriter {
         if (dateColumn != null) {
             variables.put("columns", json(Map.of(dateColumn, Map.of("date", task.dueDate().toString()))));
         }
-        CrmRequest request = connector.graphql(destination, "create-subitem", "create_subitem", CREATE_SUBITEM,
+        OutboundRequest request = connector.graphql(destination, "create-subitem", "create_subitem", CREATE_SUBITEM,
                 variables);
-        String id = MondayConnector.id(connector.send(request, settings.readTimeout(), new PiiMasker(null, null)),
+        String id = MondayConnector.id(connector.send(request, settings.readTimeout(), PiiMask.of(null, null)),
                 "create_subitem");
         return MondayConnector.CRM + " subitem " + id + " of item " + item
                 + (dateColumn == null ? "" : " due " + task.dueDate());
@@ -116,7 +116,7 @@ public class MondayWorkflowWriter implements CrmWorkflowWriter {
      */
     @Override
     public String assignOwner(DestinationConfig destination, String recordId, String ownerId) {
-        DestinationSettings settings = settings(destination);
+        Settings settings = settings(destination);
         String column = settings.string(SETTING_OWNER_COLUMN_ID, null);
         if (column == null) {
             throw new PermanentDeliveryException(MondayConnector.CRM + " destination " + destination.id()
@@ -133,17 +133,17 @@ public class MondayWorkflowWriter implements CrmWorkflowWriter {
         variables.put("item", item);
         variables.put("column", column);
         variables.put("value", json(Map.of("personsAndTeams", List.of(person))));
-        CrmRequest request = connector.graphql(destination, "assign-owner", "change_column_value", CHANGE_COLUMN,
+        OutboundRequest request = connector.graphql(destination, "assign-owner", "change_column_value", CHANGE_COLUMN,
                 variables);
-        MondayConnector.id(connector.send(request, settings.readTimeout(), new PiiMasker(null, null)),
+        MondayConnector.id(connector.send(request, settings.readTimeout(), PiiMask.of(null, null)),
                 "change_column_value");
         return MondayConnector.CRM + " owner " + owner + " in column " + column + " of item " + item;
     }
 
-    private static DestinationSettings settings(DestinationConfig destination) {
+    private static Settings settings(DestinationConfig destination) {
         Objects.requireNonNull(destination, "destination");
         MondayConnector.requireToken(destination);
-        return new DestinationSettings(MondayConnector.CRM, destination);
+        return new Settings(MondayConnector.CRM, destination);
     }
 
     private String json(Object value) {

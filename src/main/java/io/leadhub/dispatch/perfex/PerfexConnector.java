@@ -1,6 +1,5 @@
 package io.leadhub.dispatch.perfex;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -35,7 +34,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -193,11 +191,9 @@ public class PerfexConnector implements CrmConnector {
             } else if (action == DuplicateAction.CREATE) {
                 requests.add(createRequest());
             }
-            DryRunFiles.write(request.dryRunDir(), request.eventId(),
-                    requests.stream().map(r -> r.withHeader("authtoken", "****", true)).toList(), mapper, SYSTEM);
-            log.info("perfex dry run tenant={} destination={} event={}: {} request(s) written to {}", request.tenant(),
-                    destination.id(), request.eventId(), requests.size(), request.dryRunDir());
-            return new DeliveryResult(Outcome.DRY_RUN, known);
+            return DryRunFiles.dryRun(request,
+                    requests.stream().map(r -> r.withSecretHeader("authtoken", "", OutboundRequest.MASK)).toList(),
+                    known, mapper, SYSTEM);
         }
 
         // ---- live ------------------------------------------------------------------------------------
@@ -470,20 +466,19 @@ public class PerfexConnector implements CrmConnector {
 
         /** @return a {@code GET} of {@code path} (shown as {@code shownPath}) */
         OutboundRequest get(String purpose, String operation, String path, String shownPath) {
-            return new OutboundRequest(SYSTEM, purpose, operation, HttpMethod.GET, url(path), shownPath,
-                    Map.of("Accept", "application/json"), Set.of(), null, null, null);
+            return OutboundRequest.builder(SYSTEM, purpose, operation, HttpMethod.GET, url(path))
+                    .displayTarget(shownPath)
+                    .header("Accept", "application/json")
+                    .build();
         }
 
         /** @return a request of {@code path} with the JSON body */
         OutboundRequest json(String purpose, String operation, HttpMethod method, String path, ObjectNode body) {
-            byte[] bytes;
-            try {
-                bytes = mapper.writeValueAsBytes(body);
-            } catch (JsonProcessingException e) {
-                throw new PermanentDeliveryException("Perfex " + operation + ": cannot serialise the body", 0, null, e);
-            }
-            return new OutboundRequest(SYSTEM, purpose, operation, method, url(path), path,
-                    Map.of("Accept", "application/json"), Set.of(), "application/json", bytes, body);
+            return OutboundRequest.builder(SYSTEM, purpose, operation, method, url(path))
+                    .displayTarget(path)
+                    .json(body, mapper)
+                    .header("Accept", "application/json")
+                    .build();
         }
 
         /** @return a {@code POST} of {@code path} with the fields as {@code multipart/form-data} */
@@ -496,10 +491,12 @@ public class PerfexConnector implements CrmConnector {
             } catch (IOException e) {
                 throw new PermanentDeliveryException("Perfex " + operation + ": cannot encode the form", 0, null, e);
             }
-            return new OutboundRequest(SYSTEM, purpose, operation, HttpMethod.POST, url(path), path,
-                    Map.of("Accept", "application/json"), Set.of(),
-                    Objects.requireNonNull(message.getHeaders().getContentType()).toString(),
-                    message.body.toByteArray(), form);
+            return OutboundRequest.builder(SYSTEM, purpose, operation, HttpMethod.POST, url(path))
+                    .displayTarget(path)
+                    .body(Objects.requireNonNull(message.getHeaders().getContentType()).toString(),
+                            message.body.toByteArray(), form)
+                    .header("Accept", "application/json")
+                    .build();
         }
 
         /** @return the new record's id: {@code record_id}, {@code id}, {@code lead_id} or {@code data.id}, else null */
@@ -556,7 +553,7 @@ public class PerfexConnector implements CrmConnector {
          */
         OutboundResponse send(OutboundRequest r) {
             String token = destination.token() == null ? "" : destination.token().reveal();
-            return http.send(r.withHeader("authtoken", token, true), timeout, mask);
+            return http.send(r.withSecretHeader("authtoken", "", token), timeout, mask);
         }
 
         /** @return the exception for a non-2xx answer: transient for {@code retry_on} statuses, else permanent */

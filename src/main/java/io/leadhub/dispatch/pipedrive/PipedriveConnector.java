@@ -10,16 +10,19 @@ import io.leadhub.dispatch.DeliveryResult;
 import io.leadhub.dispatch.DeliveryResult.Outcome;
 import io.leadhub.dispatch.PermanentDeliveryException;
 import io.leadhub.dispatch.TransientDeliveryException;
-import io.leadhub.dispatch.crmhttp.AccessTokenCache;
-import io.leadhub.dispatch.crmhttp.CrmErrors;
-import io.leadhub.dispatch.crmhttp.CrmHttpClient;
-import io.leadhub.dispatch.crmhttp.CrmRequest;
-import io.leadhub.dispatch.crmhttp.CrmResponse;
-import io.leadhub.dispatch.crmhttp.CrmUrls;
-import io.leadhub.dispatch.crmhttp.DestinationSettings;
-import io.leadhub.dispatch.crmhttp.DryRunFiles;
-import io.leadhub.dispatch.crmhttp.LeadFields;
-import io.leadhub.dispatch.crmhttp.PiiMasker;
+import io.leadhub.dispatch.http.AccessTokenCache;
+import io.leadhub.dispatch.http.CrmUrls;
+import io.leadhub.dispatch.http.DryRunFiles;
+import io.leadhub.dispatch.http.ErrorDetail;
+import io.leadhub.dispatch.http.JsonTrees;
+import io.leadhub.dispatch.http.LeadFields;
+import io.leadhub.dispatch.http.OutboundHttp;
+import io.leadhub.dispatch.http.OutboundRequest;
+import io.leadhub.dispatch.http.OutboundResponse;
+import io.leadhub.dispatch.http.PiiMask;
+import io.leadhub.dispatch.http.RetryAfter;
+import io.leadhub.dispatch.http.Settings;
+import io.leadhub.dispatch.http.StatusPolicy;
 import io.leadhub.tenant.DestinationConfig;
 import io.leadhub.tenant.DuplicateAction;
 import io.leadhub.tenant.DuplicateDetection;
@@ -34,6 +37,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -121,7 +125,7 @@ public class PipedriveConnector implements CrmConnector {
 
     private static final Logger log = LoggerFactory.getLogger(PipedriveConnector.class);
 
-    private final CrmHttpClient http;
+    private final OutboundHttp http;
     private final ObjectMapper mapper;
     private final Clock clock;
     /** rate key of an API token ({@link Api}) → instant before which its burst window is exhausted. */
@@ -132,7 +136,7 @@ public class PipedriveConnector implements CrmConnector {
      * @param mapper JSON reader and writer
      */
     @Autowired
-    public PipedriveConnector(CrmHttpClient http, ObjectMapper mapper) {
+    public PipedriveConnector(OutboundHttp http, ObjectMapper mapper) {
         this(http, mapper, Clock.systemUTC());
     }
 
@@ -141,7 +145,7 @@ public class PipedriveConnector implements CrmConnector {
      * @param mapper JSON reader and writer
      * @param clock  clock of the rate-limit window
      */
-    PipedriveConnector(CrmHttpClient http, ObjectMapper mapper, Clock clock) {
+    PipedriveConnector(OutboundHttp http, ObjectMapper mapper, Clock clock) {
         this.http = Objects.requireNonNull(http, "http");
         this.mapper = Objects.requireNonNull(mapper, "mapper");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -182,7 +186,7 @@ public class PipedriveConnector implements CrmConnector {
      * @param pii         masks personal data in exception messages
      * @return the requests of that destination, sharing this connector's rate-limit windows
      */
-    Api api(DestinationConfig destination, PiiMasker pii) {
+    Api api(DestinationConfig destination, UnaryOperator<String> pii) {
         return new Api(destination, pii);
     }
 
@@ -199,7 +203,7 @@ public class PipedriveConnector implements CrmConnector {
 
         private final DeliveryRequest request;
         private final DestinationConfig destination;
-        private final DestinationSettings settings;
+        private final Settings settings;
         private final Api api;
         private final DuplicateAction action;
         private final List<String> matchFields;
@@ -208,8 +212,8 @@ public class PipedriveConnector implements CrmConnector {
         Delivery(DeliveryRequest request) {
             this.request = request;
             this.destination = Objects.requireNonNull(request.destination(), "destination");
-            this.settings = new DestinationSettings(CRM, destination);
-            this.api = new Api(destination, new PiiMasker(request.phone(), request.email()));
+            this.settings = new Settings(CRM, destination);
+            this.api = new Api(destination, PiiMask.of(request.phone(), request.email()));
             DuplicateDetection detection = destination.duplicateDetection() != null
                     ? destination.duplicateDetection() : DuplicateDetection.DEFAULT;
             this.action = detection.action() != null ? detection.action() : DuplicateAction.UPDATE_EXISTING;
@@ -221,7 +225,7 @@ public class PipedriveConnector implements CrmConnector {
 
         DeliveryResult dryRun() {
             String known = blank(request.knownRecordId()) ? null : request.knownRecordId().trim();
-            List<CrmRequest> requests = new ArrayList<>();
+            List<OutboundRequest> requests = new ArrayList<>();
             if (known == null) {
                 if (action != DuplicateAction.CREATE) {
                     requests.addAll(searches());
@@ -242,10 +246,7 @@ public class PipedriveConnector implements CrmConnector {
                     requests.add(createNoteRequest(content, personId, null));
                 }
             }
-            DryRunFiles.write(mapper, CRM, request.dryRunDir(), request.eventId(), requests);
-            log.info("pipedrive dry run tenant={} destination={} event={}: {} request(s) written to {}",
-                    request.tenant(), destination.id(), request.eventId(), requests.size(), request.dryRunDir());
-            return new DeliveryResult(Outcome.DRY_RUN, known);
+            return DryRunFiles.dryRun(request, requests, known, mapper, CRM);
         }
 
         // ---- live ----------------------------------------------------------------------------------
@@ -259,7 +260,7 @@ public class PipedriveConnector implements CrmConnector {
                         : new Person(known, List.of(), List.of());
             }
             if (existing == null && action != DuplicateAction.CREATE) {
-                for (CrmRequest search : searches()) {
+                for (OutboundRequest search : searches()) {
                     existing = searchHit(search);
                     if (existing != null) {
                         break;
@@ -269,13 +270,13 @@ public class PipedriveConnector implements CrmConnector {
             String personId;
             Outcome outcome;
             if (existing == null || action == DuplicateAction.CREATE) {
-                CrmRequest create = createPerson();
+                OutboundRequest create = createPerson();
                 personId = idOf(create, send(create));
                 outcome = Outcome.CREATED;
             } else if (action == DuplicateAction.SKIP) {
                 return new DeliveryResult(Outcome.SKIPPED, existing.id());
             } else {
-                CrmRequest update = updatePerson(existing.id(), existing);
+                OutboundRequest update = updatePerson(existing.id(), existing);
                 personId = idOf(update, send(update));
                 outcome = Outcome.UPDATED;
             }
@@ -284,13 +285,13 @@ public class PipedriveConnector implements CrmConnector {
             if (createDeal()) {
                 dealId = fresh ? null : openDeal(personId);
                 if (dealId == null) {
-                    CrmRequest deal = createDealRequest(personId);
+                    OutboundRequest deal = createDealRequest(personId);
                     dealId = idOf(deal, send(deal));
                 }
             }
             String content = noteContent();
             if (content != null && (fresh || !noteExists(personId))) {
-                CrmRequest note = createNoteRequest(content, personId, dealId);
+                OutboundRequest note = createNoteRequest(content, personId, dealId);
                 idOf(note, send(note));
             }
             return new DeliveryResult(outcome, personId);
@@ -298,9 +299,9 @@ public class PipedriveConnector implements CrmConnector {
 
         /** @return the known person with its phones and e-mails, or null when it is gone */
         private Person knownPerson(String id) {
-            CrmRequest get = request("get-person", "get person", HttpMethod.GET, PERSONS + "/" + CrmUrls.segment(id),
-                    Map.of(), null);
-            CrmResponse response = exchange(get);
+            OutboundRequest get = request("get-person", "get person", HttpMethod.GET,
+                    PERSONS + "/" + CrmUrls.segment(id), Map.of(), null);
+            OutboundResponse response = exchange(get);
             if (response.status() == 404 || response.status() == 410) {
                 log.info("pipedrive tenant={} destination={} event={}: known person {} is gone ({}), searching again",
                         request.tenant(), destination.id(), request.eventId(), id, response.status());
@@ -315,7 +316,7 @@ public class PipedriveConnector implements CrmConnector {
             return new Person(id, values(data.path("phone")), values(data.path("email")));
         }
 
-        private Person searchHit(CrmRequest search) {
+        private Person searchHit(OutboundRequest search) {
             JsonNode items = data(send(search)).path("items");
             if (!items.isArray() || items.isEmpty()) {
                 return null;
@@ -329,7 +330,7 @@ public class PipedriveConnector implements CrmConnector {
         }
 
         private String openDeal(String personId) {
-            CrmRequest list = request("list-deals", "list open deals of person", HttpMethod.GET,
+            OutboundRequest list = request("list-deals", "list open deals of person", HttpMethod.GET,
                     PERSONS + "/" + CrmUrls.segment(personId) + "/deals",
                     ordered("status", "open", "start", "0", "limit", "100"), null);
             JsonNode deals = data(send(list));
@@ -348,7 +349,7 @@ public class PipedriveConnector implements CrmConnector {
         }
 
         private boolean noteExists(String personId) {
-            CrmRequest list = request("list-notes", "list notes of person", HttpMethod.GET, NOTES,
+            OutboundRequest list = request("list-notes", "list notes of person", HttpMethod.GET, NOTES,
                     ordered("person_id", personId, "start", "0", "limit", "100", "sort", "add_time DESC"), null);
             JsonNode notes = data(send(list));
             if (notes.isArray()) {
@@ -363,8 +364,8 @@ public class PipedriveConnector implements CrmConnector {
 
         // ---- requests ------------------------------------------------------------------------------
 
-        private List<CrmRequest> searches() {
-            List<CrmRequest> searches = new ArrayList<>();
+        private List<OutboundRequest> searches() {
+            List<OutboundRequest> searches = new ArrayList<>();
             for (String field : matchFields) {
                 String term = switch (field) {
                     case "phone" -> request.phone();
@@ -379,16 +380,16 @@ public class PipedriveConnector implements CrmConnector {
             return searches;
         }
 
-        private CrmRequest createPerson() {
+        private OutboundRequest createPerson() {
             return request("create-person", "create person", HttpMethod.POST, PERSONS, Map.of(), personBody(null));
         }
 
-        private CrmRequest updatePerson(String id, Person existing) {
+        private OutboundRequest updatePerson(String id, Person existing) {
             return request("update-person", "update person", HttpMethod.PUT, PERSONS + "/" + CrmUrls.segment(id),
                     Map.of(), personBody(existing));
         }
 
-        private CrmRequest createDealRequest(String personId) {
+        private OutboundRequest createDealRequest(String personId) {
             ObjectNode body = mapper.createObjectNode();
             body.put("title", dealTitle());
             String projectType = lead.ai("project_type");
@@ -413,7 +414,7 @@ public class PipedriveConnector implements CrmConnector {
             return request("create-deal", "create deal", HttpMethod.POST, DEALS, Map.of(), body);
         }
 
-        private CrmRequest createNoteRequest(String content, String personId, String dealId) {
+        private OutboundRequest createNoteRequest(String content, String personId, String dealId) {
             ObjectNode body = mapper.createObjectNode();
             body.put("content", content);
             putId(body, "person_id", personId);
@@ -545,22 +546,22 @@ public class PipedriveConnector implements CrmConnector {
             }
         }
 
-        private CrmRequest request(String purpose, String operation, HttpMethod method, String path,
+        private OutboundRequest request(String purpose, String operation, HttpMethod method, String path,
                                    Map<String, String> query, ObjectNode body) {
             return api.request(purpose, operation, method, path, query, body);
         }
 
         // ---- sending and answers -------------------------------------------------------------------
 
-        private CrmResponse exchange(CrmRequest r) {
+        private OutboundResponse exchange(OutboundRequest r) {
             return api.exchange(r);
         }
 
-        private JsonNode send(CrmRequest r) {
+        private JsonNode send(OutboundRequest r) {
             return api.send(r);
         }
 
-        private JsonNode check(CrmRequest r, CrmResponse response) {
+        private JsonNode check(OutboundRequest r, OutboundResponse response) {
             return api.check(r, response);
         }
 
@@ -568,7 +569,7 @@ public class PipedriveConnector implements CrmConnector {
             return json.path("data");
         }
 
-        private String idOf(CrmRequest r, JsonNode json) {
+        private String idOf(OutboundRequest r, JsonNode json) {
             return api.idOf(r, json);
         }
     }
@@ -581,9 +582,9 @@ public class PipedriveConnector implements CrmConnector {
     final class Api {
 
         private final DestinationConfig destination;
-        private final DestinationSettings settings;
+        private final Settings settings;
         private final URI baseUrl;
-        private final PiiMasker pii;
+        private final UnaryOperator<String> pii;
         private final String rateKey;
         private Duration readTimeout;
 
@@ -591,18 +592,18 @@ public class PipedriveConnector implements CrmConnector {
          * @param destination the Pipedrive destination
          * @param pii         masks the lead's phone and e-mail (and any other) in exception messages
          */
-        Api(DestinationConfig destination, PiiMasker pii) {
+        Api(DestinationConfig destination, UnaryOperator<String> pii) {
             this.destination = Objects.requireNonNull(destination, "destination");
-            this.settings = new DestinationSettings(CRM, destination);
+            this.settings = new Settings(CRM, destination);
             this.baseUrl = destination.baseUrl() != null ? destination.baseUrl() : URI.create(DEFAULT_BASE_URL);
             this.pii = Objects.requireNonNull(pii, "pii");
             // one window per base URL and token: a digest, never the token itself, is the map key
             this.rateKey = AccessTokenCache.key(TYPE, baseUrl.toString(), settings.secret(SETTING_API_TOKEN).reveal());
-            this.readTimeout = DestinationSettings.DEFAULT_READ_TIMEOUT;
+            this.readTimeout = Settings.DEFAULT_READ_TIMEOUT;
         }
 
         /** @return the destination's settings */
-        DestinationSettings settings() {
+        Settings settings() {
             return settings;
         }
 
@@ -628,15 +629,16 @@ public class PipedriveConnector implements CrmConnector {
          * @param body      JSON body, or null
          * @return the request, {@code Accept: application/json}, the token marked secret
          */
-        CrmRequest request(String purpose, String operation, HttpMethod method, String path,
+        OutboundRequest request(String purpose, String operation, HttpMethod method, String path,
                            Map<String, String> query, ObjectNode body) {
             Map<String, String> q = new LinkedHashMap<>(query);
             q.put("api_token", settings.secret(SETTING_API_TOKEN).reveal());
-            CrmRequest.Builder b = CrmRequest.builder(CRM, purpose, operation, method, CrmUrls.url(baseUrl, path, q))
+            OutboundRequest.Builder b = OutboundRequest.builder(CRM, purpose, operation, method,
+                            CrmUrls.url(baseUrl, path, q))
                     .secretQueryParameter("api_token")
                     .header("Accept", "application/json");
             if (body != null) {
-                b.header("Content-Type", "application/json").json(body);
+                b.json(body, mapper);
             }
             return b.build();
         }
@@ -648,16 +650,16 @@ public class PipedriveConnector implements CrmConnector {
          * @return Pipedrive's answer, any status
          * @throws TransientDeliveryException (status 0) when the window is exhausted (with the wait) or no answer came
          */
-        CrmResponse exchange(CrmRequest r) {
+        OutboundResponse exchange(OutboundRequest r) {
             Instant until = blockedUntil.get(rateKey);
             Instant now = clock.instant();
             if (until != null && now.isBefore(until)) {
                 throw new TransientDeliveryException(r.describe() + ": not sent, the rate-limit window is exhausted "
                         + "(x-ratelimit-remaining 0)", 0, null, Duration.between(now, until), null);
             }
-            CrmResponse response = http.send(r, readTimeout, pii);
+            OutboundResponse response = http.send(r, readTimeout, pii);
             String remaining = response.header(RATE_LIMIT_REMAINING);
-            Duration reset = CrmErrors.seconds(response.header(RATE_LIMIT_RESET));
+            Duration reset = RetryAfter.seconds(response.header(RATE_LIMIT_RESET));
             if ("0".equals(remaining == null ? null : remaining.trim()) && reset != null) {
                 blockedUntil.put(rateKey, clock.instant().plus(reset));
             } else if (remaining != null) {
@@ -675,29 +677,29 @@ public class PipedriveConnector implements CrmConnector {
          *                                    408, 5xx, no answer, or an exhausted window
          * @throws PermanentDeliveryException on other 4xx, {@code success:false} or an unreadable answer
          */
-        JsonNode send(CrmRequest r) {
+        JsonNode send(OutboundRequest r) {
             return check(r, exchange(r));
         }
 
-        /** @see #send(CrmRequest) */
-        JsonNode check(CrmRequest r, CrmResponse response) {
-            JsonNode json = CrmErrors.readJsonOrNull(response.body(), mapper);
+        /** @see #send(OutboundRequest) */
+        JsonNode check(OutboundRequest r, OutboundResponse response) {
+            JsonNode json = JsonTrees.readOrNull(response.body(), mapper);
             if (!response.isSuccess()) {
                 Duration wait = null;
                 if (response.status() == 429) {
-                    wait = CrmErrors.parseRetryAfter(response.header("Retry-After"), clock.instant());
+                    wait = RetryAfter.parse(response.header("Retry-After"), clock.instant());
                     if (wait == null) {
-                        wait = CrmErrors.seconds(response.header(RATE_LIMIT_RESET));
+                        wait = RetryAfter.seconds(response.header(RATE_LIMIT_RESET));
                     }
                 }
-                throw CrmErrors.byStatus(r, response, detail(json), wait);
+                throw StatusPolicy.DEFAULT.toException(r, response, detail(json), wait);
             }
             if (json == null || !json.isObject()) {
                 throw new PermanentDeliveryException(r.describe() + ": HTTP " + response.status()
                         + " with an unreadable body", response.status(), response.body(), null);
             }
             if (!json.path("success").asBoolean(true)) {
-                throw new PermanentDeliveryException(CrmErrors.message(r, response.status(), detail(json)),
+                throw new PermanentDeliveryException(ErrorDetail.message(r, response.status(), detail(json)),
                         response.status(), response.body(), null);
             }
             return json;
@@ -707,7 +709,7 @@ public class PipedriveConnector implements CrmConnector {
          * @return {@code data.id} of the answer
          * @throws PermanentDeliveryException when there is none
          */
-        String idOf(CrmRequest r, JsonNode json) {
+        String idOf(OutboundRequest r, JsonNode json) {
             String id = json.path("data").path("id").asText("");
             if (id.isBlank()) {
                 throw new PermanentDeliveryException(r.describe() + ": answer without data.id", 0, json.toString(), null);
@@ -717,8 +719,8 @@ public class PipedriveConnector implements CrmConnector {
 
         /** @return {@code "<error> (<error_info>)"} from Pipedrive's error envelope, masked, or empty */
         private String detail(JsonNode json) {
-            String error = CrmErrors.text(json, "error");
-            String info = CrmErrors.text(json, "error_info");
+            String error = JsonTrees.text(json, "error");
+            String info = JsonTrees.text(json, "error_info");
             String detail = (error == null ? "" : error) + (info == null ? "" : (error == null ? "" : " ") + "(" + info + ")");
             return pii.apply(detail);
         }
@@ -733,7 +735,7 @@ public class PipedriveConnector implements CrmConnector {
         if (list.isArray()) {
             for (JsonNode entry : list) {
                 String v = entry.isObject() ? entry.path("value").asText("") : entry.asText("");
-                String label = entry.isObject() ? CrmErrors.text(entry, "label") : null;
+                String label = entry.isObject() ? JsonTrees.text(entry, "label") : null;
                 if (!v.isBlank()) {
                     if (entry.path("primary").asBoolean(false)) {
                         out.add(0, new Entry(v, label));

@@ -6,9 +6,9 @@ import io.leadhub.dispatch.CrmTask;
 import io.leadhub.dispatch.CrmWorkflowWriter;
 import io.leadhub.dispatch.PermanentDeliveryException;
 import io.leadhub.dispatch.TransientDeliveryException;
-import io.leadhub.dispatch.crmhttp.CrmRequest;
-import io.leadhub.dispatch.crmhttp.CrmUrls;
-import io.leadhub.dispatch.crmhttp.PiiMasker;
+import io.leadhub.dispatch.http.CrmUrls;
+import io.leadhub.dispatch.http.OutboundRequest;
+import io.leadhub.dispatch.http.PiiMask;
 import io.leadhub.tenant.DestinationConfig;
 import java.util.Map;
 import java.util.Objects;
@@ -87,8 +87,8 @@ public class PipedriveWorkflowWriter implements CrmWorkflowWriter {
             body.put("note", HtmlUtils.htmlEscape(task.body().strip()).replace("\r\n", "\n").replace("\n", "<br>"));
         }
         PipedriveConnector.putId(body, "person_id", recordId);
-        CrmRequest create = api.request("create-activity", "create activity", HttpMethod.POST, ACTIVITIES, Map.of(),
-                body);
+        OutboundRequest create = api.request("create-activity", "create activity", HttpMethod.POST, ACTIVITIES,
+                Map.of(), body);
         String id = api.idOf(create, api.send(create));
         return "Pipedrive activity " + id + " (" + type + ") on person " + recordId + " due " + task.dueDate();
     }
@@ -114,14 +114,14 @@ public class PipedriveWorkflowWriter implements CrmWorkflowWriter {
         }
         ObjectNode body = mapper.createObjectNode();
         body.put("owner_id", Long.parseLong(owner));
-        CrmRequest update = api.request("assign-owner", "assign owner", HttpMethod.PUT,
+        OutboundRequest update = api.request("assign-owner", "assign owner", HttpMethod.PUT,
                 PipedriveConnector.PERSONS + "/" + CrmUrls.segment(recordId), Map.of(), body);
         api.send(update);
         return "Pipedrive owner " + owner + " on person " + recordId;
     }
 
     private PipedriveConnector.Api live(DestinationConfig destination) {
-        PipedriveConnector.Api api = connector.api(destination, new PiiMasker(null, null));
+        PipedriveConnector.Api api = connector.api(destination, PiiMask.of(null, null));
         api.requireLive();
         return api;
     }

@@ -37,7 +37,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -158,10 +157,7 @@ public class WebhookConnector implements CrmConnector {
                 String signature = key == null ? "v1,****" : StandardWebhookSignature.sign(key, webhookId, timestamp, body);
                 files.add(post(s, headers, webhookId, timestamp, signature, body));
             }
-            DryRunFiles.write(request.dryRunDir(), request.eventId(), files, mapper, SYSTEM);
-            log.info("webhook dry run tenant={} destination={} event={}: {} request(s) written to {}", request.tenant(),
-                    destination.id(), request.eventId(), files.size(), request.dryRunDir());
-            return new DeliveryResult(Outcome.DRY_RUN, null);
+            return DryRunFiles.dryRun(request, files, null, mapper, SYSTEM);
         }
 
         List<String> outcomes = new ArrayList<>();
@@ -265,19 +261,26 @@ public class WebhookConnector implements CrmConnector {
 
     private OutboundRequest post(Subscriber s, Map<String, String> configured, String webhookId, long timestamp,
                                  String signature, String body) {
-        Map<String, String> headers = new LinkedHashMap<>(configured);
-        headers.put("webhook-id", webhookId);
-        headers.put("webhook-timestamp", Long.toString(timestamp));
-        headers.put("webhook-signature", signature);
         Object shown;
         try {
             shown = mapper.readTree(body);
         } catch (JsonProcessingException e) {
             shown = body;
         }
-        return new OutboundRequest(SYSTEM, "subscriber-" + s.position(), "POST to " + s.label(), HttpMethod.POST,
-                s.url(), s.url().getHost() + " (subscriber " + s.position() + ")", headers, Set.of(),
-                "application/json", body.getBytes(StandardCharsets.UTF_8), shown);
+        OutboundRequest.Builder post = OutboundRequest.builder(SYSTEM, "subscriber-" + s.position(),
+                        "POST to " + s.label(), HttpMethod.POST, s.url())
+                .displayTarget(s.url().getHost() + " (subscriber " + s.position() + ")")
+                .body("application/json", body.getBytes(StandardCharsets.UTF_8), shown);
+        configured.forEach((name, value) -> {
+            // the payload's Content-Type wins over a configured one, as it always has on the wire
+            if (!name.equalsIgnoreCase("Content-Type")) {
+                post.header(name, value);
+            }
+        });
+        return post.header("webhook-id", webhookId)
+                .header("webhook-timestamp", Long.toString(timestamp))
+                .header("webhook-signature", signature)
+                .build();
     }
 
     /**

@@ -10,17 +10,20 @@ import io.leadhub.dispatch.DeliveryResult;
 import io.leadhub.dispatch.DeliveryResult.Outcome;
 import io.leadhub.dispatch.PermanentDeliveryException;
 import io.leadhub.dispatch.TransientDeliveryException;
-import io.leadhub.dispatch.crmhttp.AccessTokenCache;
-import io.leadhub.dispatch.crmhttp.AccessTokenCache.AccessToken;
-import io.leadhub.dispatch.crmhttp.CrmErrors;
-import io.leadhub.dispatch.crmhttp.CrmHttpClient;
-import io.leadhub.dispatch.crmhttp.CrmRequest;
-import io.leadhub.dispatch.crmhttp.CrmResponse;
-import io.leadhub.dispatch.crmhttp.CrmUrls;
-import io.leadhub.dispatch.crmhttp.DestinationSettings;
-import io.leadhub.dispatch.crmhttp.DryRunFiles;
-import io.leadhub.dispatch.crmhttp.LeadFields;
-import io.leadhub.dispatch.crmhttp.PiiMasker;
+import io.leadhub.dispatch.http.AccessTokenCache;
+import io.leadhub.dispatch.http.AccessTokenCache.AccessToken;
+import io.leadhub.dispatch.http.CrmUrls;
+import io.leadhub.dispatch.http.DryRunFiles;
+import io.leadhub.dispatch.http.ErrorDetail;
+import io.leadhub.dispatch.http.JsonTrees;
+import io.leadhub.dispatch.http.LeadFields;
+import io.leadhub.dispatch.http.OutboundHttp;
+import io.leadhub.dispatch.http.OutboundRequest;
+import io.leadhub.dispatch.http.OutboundResponse;
+import io.leadhub.dispatch.http.PiiMask;
+import io.leadhub.dispatch.http.RetryAfter;
+import io.leadhub.dispatch.http.Settings;
+import io.leadhub.dispatch.http.StatusPolicy;
 import io.leadhub.tenant.DestinationConfig;
 import io.leadhub.tenant.DuplicateAction;
 import io.leadhub.tenant.DuplicateDetection;
@@ -35,6 +38,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -109,7 +113,7 @@ public class ZohoConnector implements CrmConnector {
 
     private static final Logger log = LoggerFactory.getLogger(ZohoConnector.class);
 
-    private final CrmHttpClient http;
+    private final OutboundHttp http;
     private final ObjectMapper mapper;
     private final AccessTokenCache tokens;
     private final Clock clock;
@@ -119,7 +123,7 @@ public class ZohoConnector implements CrmConnector {
      * @param mapper JSON reader and writer
      */
     @Autowired
-    public ZohoConnector(CrmHttpClient http, ObjectMapper mapper) {
+    public ZohoConnector(OutboundHttp http, ObjectMapper mapper) {
         this(http, mapper, Clock.systemUTC());
     }
 
@@ -128,7 +132,7 @@ public class ZohoConnector implements CrmConnector {
      * @param mapper JSON reader and writer
      * @param clock  clock of the token expiry
      */
-    ZohoConnector(CrmHttpClient http, ObjectMapper mapper, Clock clock) {
+    ZohoConnector(OutboundHttp http, ObjectMapper mapper, Clock clock) {
         this.http = Objects.requireNonNull(http, "http");
         this.mapper = Objects.requireNonNull(mapper, "mapper");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -172,7 +176,7 @@ public class ZohoConnector implements CrmConnector {
      * @param who         names the caller in log lines, e.g. {@code tenant=acme destination=zoho-leads}
      * @return a session with that destination sharing this connector's access-token cache (not yet authorised)
      */
-    Session session(DestinationConfig destination, PiiMasker pii, String who) {
+    Session session(DestinationConfig destination, UnaryOperator<String> pii, String who) {
         return new Session(destination, pii, who);
     }
 
@@ -181,12 +185,12 @@ public class ZohoConnector implements CrmConnector {
 
         private final DeliveryRequest request;
         private final DestinationConfig destination;
-        private final DestinationSettings settings;
+        private final Settings settings;
         private final Session session;
         private final DuplicateAction action;
         private final List<String> matchFields;
         private final LeadFields lead;
-        private final PiiMasker pii;
+        private final UnaryOperator<String> pii;
         private final String module;
         private final String version;
 
@@ -198,7 +202,7 @@ public class ZohoConnector implements CrmConnector {
             this.action = detection.action() != null ? detection.action() : DuplicateAction.UPDATE_EXISTING;
             this.matchFields = detection.matchFields();
             this.lead = new LeadFields(request.context());
-            this.pii = new PiiMasker(request.phone(), request.email());
+            this.pii = PiiMask.of(request.phone(), request.email());
             this.session = new Session(destination, pii, "tenant=" + request.tenant() + " destination="
                     + destination.id());
             this.settings = session.settings();
@@ -211,7 +215,7 @@ public class ZohoConnector implements CrmConnector {
         DeliveryResult dryRun() {
             URI api = destination.baseUrl() != null ? destination.baseUrl() : URI.create(DRY_RUN_API_DOMAIN);
             String known = known();
-            List<CrmRequest> requests = new ArrayList<>();
+            List<OutboundRequest> requests = new ArrayList<>();
             switch (action) {
                 case UPDATE_EXISTING -> requests.add(known != null ? updateById(api, known) : upsert(api));
                 case SKIP -> {
@@ -222,10 +226,7 @@ public class ZohoConnector implements CrmConnector {
                 }
                 case CREATE -> requests.add(insert(api));
             }
-            DryRunFiles.write(mapper, CRM, request.dryRunDir(), request.eventId(), requests);
-            log.info("zoho dry run tenant={} destination={} event={}: {} request(s) written to {}",
-                    request.tenant(), destination.id(), request.eventId(), requests.size(), request.dryRunDir());
-            return new DeliveryResult(Outcome.DRY_RUN, known);
+            return DryRunFiles.dryRun(request, requests, known, mapper, CRM);
         }
 
         // ---- live ----------------------------------------------------------------------------------
@@ -269,7 +270,7 @@ public class ZohoConnector implements CrmConnector {
 
         // ---- requests ------------------------------------------------------------------------------
 
-        private CrmRequest upsert(URI api) {
+        private OutboundRequest upsert(URI api) {
             ObjectNode body = mapper.createObjectNode();
             body.putArray("data").add(record());
             ArrayNode check = body.putArray("duplicate_check_fields");
@@ -279,7 +280,7 @@ public class ZohoConnector implements CrmConnector {
                     CrmUrls.url(api, "/crm/" + version + "/" + module + "/upsert", Map.of()), body);
         }
 
-        private CrmRequest insert(URI api) {
+        private OutboundRequest insert(URI api) {
             ObjectNode body = mapper.createObjectNode();
             body.putArray("data").add(record());
             session.putTrigger(body);
@@ -287,7 +288,7 @@ public class ZohoConnector implements CrmConnector {
                     CrmUrls.url(api, "/crm/" + version + "/" + module, Map.of()), body);
         }
 
-        private CrmRequest updateById(URI api, String id) {
+        private OutboundRequest updateById(URI api, String id) {
             ObjectNode body = mapper.createObjectNode();
             body.putArray("data").add(record());
             session.putTrigger(body);
@@ -295,10 +296,10 @@ public class ZohoConnector implements CrmConnector {
                     CrmUrls.url(api, "/crm/" + version + "/" + module + "/" + CrmUrls.segment(id), Map.of()), body);
         }
 
-        private List<CrmRequest> searches(URI api) {
-            List<CrmRequest> searches = new ArrayList<>();
+        private List<OutboundRequest> searches(URI api) {
+            List<OutboundRequest> searches = new ArrayList<>();
             for (String field : matchFields) {
-                CrmRequest search = search(api, field);
+                OutboundRequest search = search(api, field);
                 if (search != null) {
                     searches.add(search);
                 }
@@ -307,7 +308,7 @@ public class ZohoConnector implements CrmConnector {
         }
 
         /** @return the search for one match field, or null when the lead has no value for it */
-        private CrmRequest search(URI api, String field) {
+        private OutboundRequest search(URI api, String field) {
             String value = switch (field) {
                 case "phone" -> request.phone();
                 case "email" -> request.email();
@@ -320,7 +321,8 @@ public class ZohoConnector implements CrmConnector {
                     CrmUrls.url(api, "/crm/" + version + "/" + module + "/search", Map.of(field, value.trim())), null);
         }
 
-        private CrmRequest apiRequest(String purpose, String operation, HttpMethod method, URI url, ObjectNode body) {
+        private OutboundRequest apiRequest(String purpose, String operation, HttpMethod method, URI url,
+                                           ObjectNode body) {
             return session.apiRequest(purpose, operation, method, url, body);
         }
 
@@ -367,7 +369,7 @@ public class ZohoConnector implements CrmConnector {
 
         // ---- sending and answers -------------------------------------------------------------------
 
-        private Sent send(Supplier<CrmRequest> build) {
+        private Sent send(Supplier<OutboundRequest> build) {
             return session.send(build);
         }
 
@@ -383,11 +385,11 @@ public class ZohoConnector implements CrmConnector {
         }
 
         /** A PUT by id answered "record not found": 404, or INVALID_DATA about the id. */
-        private boolean invalidId(CrmResponse response) {
+        private boolean invalidId(OutboundResponse response) {
             if (response.status() == 404) {
                 return true;
             }
-            JsonNode json = CrmErrors.readJsonOrNull(response.body(), mapper);
+            JsonNode json = JsonTrees.readOrNull(response.body(), mapper);
             JsonNode record = json == null ? null : json.path("data").path(0);
             if (record == null || !"INVALID_DATA".equals(record.path("code").asText())) {
                 return false;
@@ -398,15 +400,15 @@ public class ZohoConnector implements CrmConnector {
         }
 
         private String searchHit(Sent sent) {
-            CrmRequest search = sent.request();
-            CrmResponse response = sent.response();
+            OutboundRequest search = sent.request();
+            OutboundResponse response = sent.response();
             if (response.status() == 204) {
                 return null;
             }
-            JsonNode json = CrmErrors.readJsonOrNull(response.body(), mapper);
+            JsonNode json = JsonTrees.readOrNull(response.body(), mapper);
             if (!response.isSuccess()) {
-                throw CrmErrors.byStatus(search, response, session.detail(json),
-                        CrmErrors.parseRetryAfter(response.header("Retry-After"), clock.instant()));
+                throw StatusPolicy.DEFAULT.toException(search, response, session.detail(json),
+                        RetryAfter.parse(response.header("Retry-After"), clock.instant()));
             }
             String id = json == null ? "" : json.path("data").path(0).path("id").asText("");
             return id.isBlank() ? null : id;
@@ -427,18 +429,18 @@ public class ZohoConnector implements CrmConnector {
     final class Session {
 
         private final DestinationConfig destination;
-        private final DestinationSettings settings;
-        private final PiiMasker pii;
+        private final Settings settings;
+        private final UnaryOperator<String> pii;
         private final String who;
         private final String module;
         private final String version;
-        private Duration readTimeout = DestinationSettings.DEFAULT_READ_TIMEOUT;
+        private Duration readTimeout = Settings.DEFAULT_READ_TIMEOUT;
         private String tokenKey;
         private AccessToken token;
 
-        private Session(DestinationConfig destination, PiiMasker pii, String who) {
+        private Session(DestinationConfig destination, UnaryOperator<String> pii, String who) {
             this.destination = Objects.requireNonNull(destination, "destination");
-            this.settings = new DestinationSettings(CRM, destination);
+            this.settings = new Settings(CRM, destination);
             this.pii = Objects.requireNonNull(pii, "pii");
             this.who = who;
             this.module = CrmUrls.segment(settings.string(SETTING_MODULE, "Leads"));
@@ -446,7 +448,7 @@ public class ZohoConnector implements CrmConnector {
         }
 
         /** @return the destination's settings */
-        DestinationSettings settings() {
+        Settings settings() {
             return settings;
         }
 
@@ -501,23 +503,23 @@ public class ZohoConnector implements CrmConnector {
             query.put("client_id", settings.requiredString(SETTING_CLIENT_ID));
             query.put("client_secret", settings.secret(SETTING_CLIENT_SECRET).reveal());
             query.put("grant_type", "refresh_token");
-            CrmRequest r = CrmRequest.builder(CRM, "token", "refresh access token", HttpMethod.POST,
+            OutboundRequest r = OutboundRequest.builder(CRM, "token", "refresh access token", HttpMethod.POST,
                             CrmUrls.url(accounts, "/oauth/v2/token", query))
                     .secretQueryParameter("refresh_token").secretQueryParameter("client_secret")
                     .header("Accept", "application/json")
                     .build();
-            CrmResponse response = http.send(r, readTimeout, pii);
-            JsonNode json = CrmErrors.readJsonOrNull(response.body(), mapper);
-            String error = CrmErrors.text(json, "error");
+            OutboundResponse response = http.send(r, readTimeout, pii);
+            JsonNode json = JsonTrees.readOrNull(response.body(), mapper);
+            String error = JsonTrees.text(json, "error");
             if (!response.isSuccess()) {
-                throw CrmErrors.byStatus(r, response, error == null ? "" : error,
-                        CrmErrors.parseRetryAfter(response.header("Retry-After"), clock.instant()));
+                throw StatusPolicy.DEFAULT.toException(r, response, error == null ? "" : error,
+                        RetryAfter.parse(response.header("Retry-After"), clock.instant()));
             }
-            String accessToken = CrmErrors.text(json, "access_token");
+            String accessToken = JsonTrees.text(json, "access_token");
             if (accessToken == null) {
                 String detail = error != null ? error : "answer without access_token";
-                String description = CrmErrors.text(json, "error_description");
-                String message = CrmErrors.message(r, response.status(),
+                String description = JsonTrees.text(json, "error_description");
+                String message = ErrorDetail.message(r, response.status(),
                         detail + (description == null ? "" : " (" + description + ")"));
                 if ("Access Denied".equalsIgnoreCase(detail)) {
                     // Zoho's answer to too many token requests in a short time (UNCONFIRMED wording): try later
@@ -528,7 +530,7 @@ public class ZohoConnector implements CrmConnector {
             }
             long expiresIn = json.path("expires_in").asLong(3600);
             Map<String, String> attributes = new LinkedHashMap<>();
-            String apiDomain = CrmErrors.text(json, "api_domain");
+            String apiDomain = JsonTrees.text(json, "api_domain");
             if (apiDomain != null) {
                 attributes.put("api_domain", apiDomain);
             }
@@ -544,12 +546,12 @@ public class ZohoConnector implements CrmConnector {
          * @param body      JSON body, or null
          * @return the request with {@code Authorization: Zoho-oauthtoken <token>} (a secret header)
          */
-        CrmRequest apiRequest(String purpose, String operation, HttpMethod method, URI url, ObjectNode body) {
-            CrmRequest.Builder b = CrmRequest.builder(CRM, purpose, operation, method, url)
+        OutboundRequest apiRequest(String purpose, String operation, HttpMethod method, URI url, ObjectNode body) {
+            OutboundRequest.Builder b = OutboundRequest.builder(CRM, purpose, operation, method, url)
                     .secretHeader("Authorization", "Zoho-oauthtoken ", token == null ? "" : token.value())
                     .header("Accept", "application/json");
             if (body != null) {
-                b.header("Content-Type", "application/json").json(body);
+                b.json(body, mapper);
             }
             return b.build();
         }
@@ -568,9 +570,9 @@ public class ZohoConnector implements CrmConnector {
          * @return the request as last sent and its answer, any status
          * @throws TransientDeliveryException when no answer came, or from the token endpoint
          */
-        Sent send(Supplier<CrmRequest> build) {
-            CrmRequest r = build.get();
-            CrmResponse response = http.send(r, readTimeout, pii);
+        Sent send(Supplier<OutboundRequest> build) {
+            OutboundRequest r = build.get();
+            OutboundResponse response = http.send(r, readTimeout, pii);
             if (response.status() == 401 && tokenRejected(response)) {
                 log.info("zoho {}: access token rejected (401), fetching a new one", who);
                 tokens.invalidate(tokenKey, token);
@@ -581,9 +583,9 @@ public class ZohoConnector implements CrmConnector {
             return new Sent(r, response);
         }
 
-        private boolean tokenRejected(CrmResponse response) {
-            JsonNode json = CrmErrors.readJsonOrNull(response.body(), mapper);
-            String code = CrmErrors.text(json, "code");
+        private boolean tokenRejected(OutboundResponse response) {
+            JsonNode json = JsonTrees.readOrNull(response.body(), mapper);
+            String code = JsonTrees.text(json, "code");
             return code == null || "INVALID_TOKEN".equals(code);
         }
 
@@ -598,20 +600,21 @@ public class ZohoConnector implements CrmConnector {
          *                                    without a record result or id
          */
         JsonNode successRecord(Sent sent) {
-            CrmRequest r = sent.request();
-            CrmResponse response = sent.response();
-            JsonNode json = CrmErrors.readJsonOrNull(response.body(), mapper);
+            OutboundRequest r = sent.request();
+            OutboundResponse response = sent.response();
+            JsonNode json = JsonTrees.readOrNull(response.body(), mapper);
             JsonNode record = json == null ? null : json.path("data").path(0);
             if (!response.isSuccess()) {
-                throw CrmErrors.byStatus(r, response, detail(record != null && !record.isMissingNode() ? record : json),
-                        CrmErrors.parseRetryAfter(response.header("Retry-After"), clock.instant()));
+                throw StatusPolicy.DEFAULT.toException(r, response,
+                        detail(record != null && !record.isMissingNode() ? record : json),
+                        RetryAfter.parse(response.header("Retry-After"), clock.instant()));
             }
             if (record == null || record.isMissingNode() || !record.isObject()) {
                 throw new PermanentDeliveryException(r.describe() + ": HTTP " + response.status()
                         + " without a record result", response.status(), response.body(), null);
             }
             if (!"success".equalsIgnoreCase(record.path("status").asText())) {
-                throw new PermanentDeliveryException(CrmErrors.message(r, response.status(), detail(record)),
+                throw new PermanentDeliveryException(ErrorDetail.message(r, response.status(), detail(record)),
                         response.status(), response.body(), null);
             }
             String id = record.path("details").path("id").asText("");
@@ -627,8 +630,8 @@ public class ZohoConnector implements CrmConnector {
             if (error == null || !error.isObject()) {
                 return "";
             }
-            String code = CrmErrors.text(error, "code");
-            String message = CrmErrors.text(error, "message");
+            String code = JsonTrees.text(error, "code");
+            String message = JsonTrees.text(error, "message");
             JsonNode details = error.path("details");
             StringBuilder d = new StringBuilder();
             if (code != null) {
@@ -650,7 +653,7 @@ public class ZohoConnector implements CrmConnector {
      * @param request  the request
      * @param response its answer
      */
-    record Sent(CrmRequest request, CrmResponse response) {
+    record Sent(OutboundRequest request, OutboundResponse response) {
     }
 
     private static void putIf(Map<String, Object> record, String field, String value) {

@@ -7,8 +7,8 @@ import io.leadhub.dispatch.CrmTask;
 import io.leadhub.dispatch.CrmWorkflowWriter;
 import io.leadhub.dispatch.PermanentDeliveryException;
 import io.leadhub.dispatch.TransientDeliveryException;
-import io.leadhub.dispatch.crmhttp.CrmUrls;
-import io.leadhub.dispatch.crmhttp.PiiMasker;
+import io.leadhub.dispatch.http.CrmUrls;
+import io.leadhub.dispatch.http.PiiMask;
 import io.leadhub.tenant.DestinationConfig;
 import java.util.Map;
 import java.util.Objects;
@@ -136,7 +136,7 @@ public class ZohoWorkflowWriter implements CrmWorkflowWriter {
     }
 
     private ZohoConnector.Session session(DestinationConfig destination) {
-        ZohoConnector.Session session = connector.session(destination, new PiiMasker(null, null),
+        ZohoConnector.Session session = connector.session(destination, PiiMask.of(null, null),
                 "destination=" + destination.id() + " (workflow action)");
         session.authorize();
         return session;

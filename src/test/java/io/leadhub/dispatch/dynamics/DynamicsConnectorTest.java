@@ -15,14 +15,14 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
-import static io.leadhub.dispatch.crmhttp.CrmStubs.EMAIL;
-import static io.leadhub.dispatch.crmhttp.CrmStubs.EVENT_ID;
-import static io.leadhub.dispatch.crmhttp.CrmStubs.MAPPER;
-import static io.leadhub.dispatch.crmhttp.CrmStubs.PHONE;
-import static io.leadhub.dispatch.crmhttp.CrmStubs.assertNoSecret;
-import static io.leadhub.dispatch.crmhttp.CrmStubs.fileNames;
-import static io.leadhub.dispatch.crmhttp.CrmStubs.readJson;
-import static io.leadhub.dispatch.crmhttp.CrmStubs.requestLog;
+import static io.leadhub.dispatch.http.CrmStubs.EMAIL;
+import static io.leadhub.dispatch.http.CrmStubs.EVENT_ID;
+import static io.leadhub.dispatch.http.CrmStubs.MAPPER;
+import static io.leadhub.dispatch.http.CrmStubs.PHONE;
+import static io.leadhub.dispatch.http.CrmStubs.assertNoSecret;
+import static io.leadhub.dispatch.http.CrmStubs.fileNames;
+import static io.leadhub.dispatch.http.CrmStubs.readJson;
+import static io.leadhub.dispatch.http.CrmStubs.requestLog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -33,11 +33,11 @@ import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import io.leadhub.dispatch.DeliveryRequest;
 import io.leadhub.dispatch.DeliveryResult;
 import io.leadhub.dispatch.DeliveryResult.Outcome;
+import io.leadhub.dispatch.MutableClock;
 import io.leadhub.dispatch.PermanentDeliveryException;
 import io.leadhub.dispatch.TransientDeliveryException;
-import io.leadhub.dispatch.crmhttp.CrmHttpClient;
-import io.leadhub.dispatch.crmhttp.CrmStubs;
-import io.leadhub.dispatch.crmhttp.CrmStubs.MutableClock;
+import io.leadhub.dispatch.http.CrmStubs;
+import io.leadhub.dispatch.http.OutboundHttp;
 import io.leadhub.mapping.LeadMapping;
 import io.leadhub.tenant.DestinationConfig;
 import io.leadhub.tenant.DryRun;
@@ -83,7 +83,7 @@ class DynamicsConnectorTest {
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-21T10:00:00Z"));
     private final DynamicsConnector connector =
-            new DynamicsConnector(new CrmHttpClient(RestClient.builder(), MAPPER), MAPPER, clock);
+            new DynamicsConnector(new OutboundHttp(RestClient.builder()), MAPPER, clock);
 
     @BeforeAll
     static void start() {

@@ -11,24 +11,25 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
-import static io.leadhub.dispatch.crmhttp.CrmStubs.EMAIL;
-import static io.leadhub.dispatch.crmhttp.CrmStubs.EVENT_ID;
-import static io.leadhub.dispatch.crmhttp.CrmStubs.MAPPER;
-import static io.leadhub.dispatch.crmhttp.CrmStubs.PHONE;
-import static io.leadhub.dispatch.crmhttp.CrmStubs.assertNoSecret;
-import static io.leadhub.dispatch.crmhttp.CrmStubs.requestLog;
+import static io.leadhub.dispatch.http.CrmStubs.EMAIL;
+import static io.leadhub.dispatch.http.CrmStubs.EVENT_ID;
+import static io.leadhub.dispatch.http.CrmStubs.MAPPER;
+import static io.leadhub.dispatch.http.CrmStubs.PHONE;
+import static io.leadhub.dispatch.http.CrmStubs.assertNoSecret;
+import static io.leadhub.dispatch.http.CrmStubs.requestLog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import io.leadhub.dispatch.CrmTask;
+import io.leadhub.dispatch.CrmWorkflowWriter;
 import io.leadhub.dispatch.DeliveryRequest;
+import io.leadhub.dispatch.MutableClock;
 import io.leadhub.dispatch.PermanentDeliveryException;
 import io.leadhub.dispatch.TransientDeliveryException;
-import io.leadhub.dispatch.crmhttp.CrmHttpClient;
-import io.leadhub.dispatch.crmhttp.CrmStubs;
-import io.leadhub.dispatch.crmhttp.CrmStubs.MutableClock;
+import io.leadhub.dispatch.http.CrmStubs;
+import io.leadhub.dispatch.http.OutboundHttp;
 import io.leadhub.mapping.LeadMapping;
 import io.leadhub.tenant.DestinationConfig;
 import io.leadhub.tenant.DryRun;
@@ -47,13 +48,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.web.client.RestClient;
-import io.leadhub.dispatch.CrmWorkflowWriter;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.http.HttpMessageConvertersAutoConfiguration;
 import org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration;
 import org.springframework.boot.autoconfigure.web.client.RestClientAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.web.client.RestClient;
 
 /** The Dataverse side of create_task / assign_owner against a WireMock environment that also plays Entra ID. */
 class DynamicsWorkflowWriterTest {
@@ -78,7 +78,7 @@ class DynamicsWorkflowWriterTest {
     @TempDir
     Path tmp;
 
-    private final DynamicsConnector connector = new DynamicsConnector(new CrmHttpClient(RestClient.builder(), MAPPER),
+    private final DynamicsConnector connector = new DynamicsConnector(new OutboundHttp(RestClient.builder()),
             MAPPER, new MutableClock(Instant.parse("2026-11-21T10:00:00Z")));
     private final DynamicsWorkflowWriter writer = new DynamicsWorkflowWriter(connector, MAPPER);
 
@@ -307,7 +307,7 @@ class DynamicsWorkflowWriterTest {
         new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class,
                         HttpMessageConvertersAutoConfiguration.class, RestClientAutoConfiguration.class))
-                .withUserConfiguration(CrmHttpClient.class, DynamicsConnector.class, DynamicsWorkflowWriter.class)
+                .withUserConfiguration(OutboundHttp.class, DynamicsConnector.class, DynamicsWorkflowWriter.class)
                 .run(ctx -> {
                     assertThat(ctx).hasNotFailed();
                     assertThat(ctx.getBean("dynamicsWorkflowWriter")).isInstanceOf(DynamicsWorkflowWriter.class);

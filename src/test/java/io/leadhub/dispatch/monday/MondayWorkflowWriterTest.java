@@ -9,9 +9,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
-import static io.leadhub.dispatch.crmhttp.CrmStubs.EVENT_ID;
-import static io.leadhub.dispatch.crmhttp.CrmStubs.MAPPER;
-import static io.leadhub.dispatch.crmhttp.CrmStubs.assertNoSecret;
+import static io.leadhub.dispatch.http.CrmStubs.EVENT_ID;
+import static io.leadhub.dispatch.http.CrmStubs.MAPPER;
+import static io.leadhub.dispatch.http.CrmStubs.assertNoSecret;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -19,11 +19,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import io.leadhub.dispatch.CrmTask;
+import io.leadhub.dispatch.CrmWorkflowWriter;
+import io.leadhub.dispatch.MutableClock;
 import io.leadhub.dispatch.PermanentDeliveryException;
 import io.leadhub.dispatch.TransientDeliveryException;
-import io.leadhub.dispatch.crmhttp.CrmHttpClient;
-import io.leadhub.dispatch.crmhttp.CrmStubs;
-import io.leadhub.dispatch.crmhttp.CrmStubs.MutableClock;
+import io.leadhub.dispatch.http.CrmStubs;
+import io.leadhub.dispatch.http.OutboundHttp;
 import io.leadhub.mapping.LeadMapping;
 import io.leadhub.tenant.DestinationConfig;
 import io.leadhub.tenant.DryRun;
@@ -40,13 +41,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.web.client.RestClient;
-import io.leadhub.dispatch.CrmWorkflowWriter;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.http.HttpMessageConvertersAutoConfiguration;
 import org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration;
 import org.springframework.boot.autoconfigure.web.client.RestClientAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.web.client.RestClient;
 
 /** The monday.com side of create_task / assign_owner against a WireMock GraphQL endpoint. */
 class MondayWorkflowWriterTest {
@@ -60,7 +60,7 @@ class MondayWorkflowWriterTest {
 
     private static WireMockServer monday;
 
-    private final MondayConnector connector = new MondayConnector(new CrmHttpClient(RestClient.builder(), MAPPER),
+    private final MondayConnector connector = new MondayConnector(new OutboundHttp(RestClient.builder()),
             MAPPER, new MutableClock(Instant.parse("2026-11-21T10:00:00Z")));
     private final MondayWorkflowWriter writer = new MondayWorkflowWriter(connector, MAPPER);
 
@@ -281,7 +281,7 @@ class MondayWorkflowWriterTest {
         new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class,
                         HttpMessageConvertersAutoConfiguration.class, RestClientAutoConfiguration.class))
-                .withUserConfiguration(CrmHttpClient.class, MondayConnector.class, MondayWorkflowWriter.class)
+                .withUserConfiguration(OutboundHttp.class, MondayConnector.class, MondayWorkflowWriter.class)
                 .run(ctx -> {
                     assertThat(ctx).hasNotFailed();
                     assertThat(ctx.getBean("mondayWorkflowWriter")).isInstanceOf(MondayWorkflowWriter.class);

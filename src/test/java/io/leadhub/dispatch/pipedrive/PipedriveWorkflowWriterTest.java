@@ -10,12 +10,12 @@ import static com.github.tomakehurst.wiremock.client.WireMock.put;
 import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
-import static io.leadhub.dispatch.crmhttp.CrmStubs.EMAIL;
-import static io.leadhub.dispatch.crmhttp.CrmStubs.EVENT_ID;
-import static io.leadhub.dispatch.crmhttp.CrmStubs.MAPPER;
-import static io.leadhub.dispatch.crmhttp.CrmStubs.PHONE;
-import static io.leadhub.dispatch.crmhttp.CrmStubs.assertNoSecret;
-import static io.leadhub.dispatch.crmhttp.CrmStubs.requestLog;
+import static io.leadhub.dispatch.http.CrmStubs.EMAIL;
+import static io.leadhub.dispatch.http.CrmStubs.EVENT_ID;
+import static io.leadhub.dispatch.http.CrmStubs.MAPPER;
+import static io.leadhub.dispatch.http.CrmStubs.PHONE;
+import static io.leadhub.dispatch.http.CrmStubs.assertNoSecret;
+import static io.leadhub.dispatch.http.CrmStubs.requestLog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -24,11 +24,11 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import io.leadhub.dispatch.CrmTask;
 import io.leadhub.dispatch.CrmWorkflowWriter;
 import io.leadhub.dispatch.DeliveryRequest;
+import io.leadhub.dispatch.MutableClock;
 import io.leadhub.dispatch.PermanentDeliveryException;
 import io.leadhub.dispatch.TransientDeliveryException;
-import io.leadhub.dispatch.crmhttp.CrmHttpClient;
-import io.leadhub.dispatch.crmhttp.CrmStubs.MutableClock;
-import io.leadhub.dispatch.crmhttp.CrmStubs;
+import io.leadhub.dispatch.http.CrmStubs;
+import io.leadhub.dispatch.http.OutboundHttp;
 import io.leadhub.mapping.LeadMapping;
 import io.leadhub.tenant.DestinationConfig;
 import io.leadhub.tenant.DryRun;
@@ -69,7 +69,7 @@ class PipedriveWorkflowWriterTest {
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-03-02T15:00:00Z"));
     private final PipedriveConnector connector =
-            new PipedriveConnector(new CrmHttpClient(RestClient.builder(), MAPPER), MAPPER, clock);
+            new PipedriveConnector(new OutboundHttp(RestClient.builder()), MAPPER, clock);
     private final PipedriveWorkflowWriter writer = new PipedriveWorkflowWriter(connector, MAPPER);
 
     @BeforeAll
@@ -93,7 +93,7 @@ class PipedriveWorkflowWriterTest {
         new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class,
                         HttpMessageConvertersAutoConfiguration.class, RestClientAutoConfiguration.class))
-                .withUserConfiguration(CrmHttpClient.class, PipedriveConnector.class, PipedriveWorkflowWriter.class)
+                .withUserConfiguration(OutboundHttp.class, PipedriveConnector.class, PipedriveWorkflowWriter.class)
                 .run(ctx -> {
                     assertThat(ctx).hasNotFailed();
                     assertThat(ctx.getBean("pipedriveWorkflowWriter", CrmWorkflowWriter.class).type()).isEqualTo("pipedrive");

@@ -1,4 +1,4 @@
-package io.leadhub.dispatch.crmhttp;
+package io.leadhub.dispatch.http;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,9 +1,10 @@
-package io.leadhub.dispatch.crmhttp;
+package io.leadhub.dispatch.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.leadhub.dispatch.CrmConnector;
 import io.leadhub.dispatch.dynamics.DynamicsConnector;
+import io.leadhub.dispatch.http.OutboundHttp;
 import io.leadhub.dispatch.monday.MondayConnector;
 import io.leadhub.dispatch.pipedrive.PipedriveConnector;
 import io.leadhub.dispatch.zoho.ZohoConnector;
@@ -19,14 +20,14 @@ class CrmConnectorsWiringTest {
     private final ApplicationContextRunner context = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class,
                     HttpMessageConvertersAutoConfiguration.class, RestClientAutoConfiguration.class))
-            .withUserConfiguration(CrmHttpClient.class, PipedriveConnector.class, ZohoConnector.class,
+            .withUserConfiguration(OutboundHttp.class, PipedriveConnector.class, ZohoConnector.class,
                     DynamicsConnector.class, MondayConnector.class);
 
     @Test
     void registersOneNamedConnectorBeanPerTypeOnTheSharedHttpClient() {
         context.run(ctx -> {
             assertThat(ctx).hasNotFailed();
-            assertThat(ctx.getBean("crmHttpClient")).isInstanceOf(CrmHttpClient.class);
+            assertThat(ctx.getBean("outboundHttp")).isInstanceOf(OutboundHttp.class);
             assertThat(ctx.getBean("pipedriveConnector")).isInstanceOf(PipedriveConnector.class);
             assertThat(ctx.getBean("zohoConnector")).isInstanceOf(ZohoConnector.class);
             assertThat(ctx.getBean("dynamicsConnector")).isInstanceOf(DynamicsConnector.class);

@@ -1,4 +1,4 @@
-package io.leadhub.dispatch.crmhttp;
+package io.leadhub.dispatch.http;
 
 import java.net.URI;
 import java.net.URLEncoder;

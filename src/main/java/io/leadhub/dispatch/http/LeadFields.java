@@ -1,4 +1,4 @@
-package io.leadhub.dispatch.crmhttp;
+package io.leadhub.dispatch.http;
 
 import io.leadhub.mapping.MappingContext;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.leadhub.dispatch.crmhttp;
+package io.leadhub.dispatch.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,11 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -108,34 +104,6 @@ public final class CrmStubs {
         for (Throwable t = e; t != null; t = t.getCause()) {
             assertThat(String.valueOf(t.getMessage())).doesNotContain(secret);
             assertThat(t.toString()).doesNotContain(secret);
-        }
-    }
-
-    /** A clock tests move forward by hand. */
-    public static final class MutableClock extends Clock {
-        private Instant now;
-
-        public MutableClock(Instant start) {
-            this.now = start;
-        }
-
-        public void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
         }
     }
 
