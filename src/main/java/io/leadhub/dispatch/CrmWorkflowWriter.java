@@ -19,6 +19,7 @@ public interface CrmWorkflowWriter {
     /**
      * Creates a follow-up task linked to the lead's record.
      *
+     * @param tenant      the LeadHub tenant id of the destination
      * @param destination the tenant's CRM destination (live, not dry run)
      * @param recordId    the lead's record id in that CRM, as the connector stored it in the contact index
      * @param task        subject, body, due date and priority
@@ -26,11 +27,12 @@ public interface CrmWorkflowWriter {
      * @throws TransientDeliveryException on 5xx, 408, 429 and I/O errors
      * @throws PermanentDeliveryException on other 4xx (with the CRM's error body) and missing settings
      */
-    String createTask(DestinationConfig destination, String recordId, CrmTask task);
+    String createTask(String tenant, DestinationConfig destination, String recordId, CrmTask task);
 
     /**
      * Writes an owner (CRM user id) to the lead's record.
      *
+     * @param tenant      the LeadHub tenant id of the destination
      * @param destination the tenant's CRM destination (live, not dry run)
      * @param recordId    the lead's record id in that CRM
      * @param ownerId     the CRM's user id, as written in the trigger's {@code params.owners} / {@code params.rules}
@@ -38,5 +40,5 @@ public interface CrmWorkflowWriter {
      * @throws TransientDeliveryException on 5xx, 408, 429 and I/O errors
      * @throws PermanentDeliveryException on other 4xx (with the CRM's error body) and missing settings
      */
-    String assignOwner(DestinationConfig destination, String recordId, String ownerId);
+    String assignOwner(String tenant, DestinationConfig destination, String recordId, String ownerId);
 }

@@ -410,7 +410,7 @@ public class WorkflowActions {
             return dryRun(tenant, trigger, "create_task", lead, destination, Map.of("task", task));
         }
         String recordId = recordId(tenant, destination, lead);
-        return new Outcome(WorkflowActionLog.DONE, target.writer().createTask(destination, recordId, task), null);
+        return new Outcome(WorkflowActionLog.DONE, target.writer().createTask(tenant.tenant(), destination, recordId, task), null);
     }
 
     private Outcome owner(TenantConfig tenant, WorkflowTrigger trigger, EnrichedLead lead) {
@@ -446,7 +446,7 @@ public class WorkflowActions {
         if (destination.isDryRun()) {
             return dryRun(tenant, trigger, "assign_owner", lead, destination, Map.of("owner_id", owner));
         }
-        return new Outcome(WorkflowActionLog.DONE, target.writer().assignOwner(destination, recordId, owner), null);
+        return new Outcome(WorkflowActionLog.DONE, target.writer().assignOwner(tenant.tenant(), destination, recordId, owner), null);
     }
 
     /**

@@ -70,6 +70,7 @@ public class DynamicsWorkflowWriter implements CrmWorkflowWriter {
     /**
      * Creates a Dataverse task regarding the lead's row (see the class comment).
      *
+     * @param tenant      the LeadHub tenant id of the destination
      * @param destination the {@code dynamics} destination (live)
      * @param recordId    the row's GUID, as the connector stored it
      * @param task        subject, body, due instant ({@code scheduledend}) and priority
@@ -80,7 +81,7 @@ public class DynamicsWorkflowWriter implements CrmWorkflowWriter {
      *                                    missing settings ({@code base_url}, credentials)
      */
     @Override
-    public String createTask(DestinationConfig destination, String recordId, CrmTask task) {
+    public String createTask(String tenant, DestinationConfig destination, String recordId, CrmTask task) {
         Session session = session(destination);
         String row = guid(destination, "record id", recordId);
         ObjectNode body = mapper.createObjectNode();
@@ -106,6 +107,7 @@ public class DynamicsWorkflowWriter implements CrmWorkflowWriter {
     /**
      * Makes a system user the owner of the lead's row (see the class comment).
      *
+     * @param tenant      the LeadHub tenant id of the destination
      * @param destination the {@code dynamics} destination (live)
      * @param recordId    the row's GUID
      * @param ownerId     the system user's GUID ({@code systemuserid})
@@ -115,7 +117,7 @@ public class DynamicsWorkflowWriter implements CrmWorkflowWriter {
      *                                    settings
      */
     @Override
-    public String assignOwner(DestinationConfig destination, String recordId, String ownerId) {
+    public String assignOwner(String tenant, DestinationConfig destination, String recordId, String ownerId) {
         Session session = session(destination);
         String row = guid(destination, "record id", recordId);
         String owner = guid(destination, "owner id (a system user's GUID)", ownerId);

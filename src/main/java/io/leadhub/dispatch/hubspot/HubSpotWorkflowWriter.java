@@ -63,7 +63,7 @@ public class HubSpotWorkflowWriter implements CrmWorkflowWriter {
     }
 
     @Override
-    public String createTask(DestinationConfig destination, String recordId, CrmTask task) {
+    public String createTask(String tenant, DestinationConfig destination, String recordId, CrmTask task) {
         ObjectNode body = mapper.createObjectNode();
         ObjectNode properties = body.putObject("properties");
         properties.put("hs_timestamp", task.dueAt().toString());
@@ -86,7 +86,7 @@ public class HubSpotWorkflowWriter implements CrmWorkflowWriter {
     }
 
     @Override
-    public String assignOwner(DestinationConfig destination, String recordId, String ownerId) {
+    public String assignOwner(String tenant, DestinationConfig destination, String recordId, String ownerId) {
         ObjectNode body = mapper.createObjectNode();
         body.putObject("properties").put("hubspot_owner_id", ownerId);
         send(destination, new HubSpotRequest("owner", "assign owner", HttpMethod.PATCH,

@@ -74,6 +74,7 @@ public class MondayWorkflowWriter implements CrmWorkflowWriter {
     /**
      * Creates a subitem of the lead's item (see the class comment).
      *
+     * @param tenant      the LeadHub tenant id of the destination
      * @param destination the {@code monday} destination (live)
      * @param recordId    the item id the connector stored (a number)
      * @param task        subject (the subitem name) and due date (into {@value #SETTING_TASK_DATE_COLUMN} when set)
@@ -84,7 +85,7 @@ public class MondayWorkflowWriter implements CrmWorkflowWriter {
      *                                    not a number, or an empty token
      */
     @Override
-    public String createTask(DestinationConfig destination, String recordId, CrmTask task) {
+    public String createTask(String tenant, DestinationConfig destination, String recordId, CrmTask task) {
         Settings settings = settings(destination);
         String item = number(destination, "record id (a monday.com item id)", recordId);
         String dateColumn = settings.string(SETTING_TASK_DATE_COLUMN, null);
@@ -105,6 +106,7 @@ public class MondayWorkflowWriter implements CrmWorkflowWriter {
     /**
      * Writes the owner into the item's people column (see the class comment).
      *
+     * @param tenant      the LeadHub tenant id of the destination
      * @param destination the {@code monday} destination (live)
      * @param recordId    the item id the connector stored
      * @param ownerId     the monday.com user id (a number)
@@ -115,7 +117,7 @@ public class MondayWorkflowWriter implements CrmWorkflowWriter {
      *                                    that are not numbers, an empty token, other GraphQL errors and 4xx
      */
     @Override
-    public String assignOwner(DestinationConfig destination, String recordId, String ownerId) {
+    public String assignOwner(String tenant, DestinationConfig destination, String recordId, String ownerId) {
         Settings settings = settings(destination);
         String column = settings.string(SETTING_OWNER_COLUMN_ID, null);
         if (column == null) {

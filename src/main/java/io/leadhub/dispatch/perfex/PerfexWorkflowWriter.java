@@ -97,6 +97,7 @@ public class PerfexWorkflowWriter implements CrmWorkflowWriter {
     /**
      * Creates a task related to the lead.
      *
+     * @param tenant      the LeadHub tenant id of the destination
      * @param destination the {@code perfex} destination (live)
      * @param recordId    the Perfex lead id
      * @param task        subject, body, due date and priority
@@ -107,7 +108,7 @@ public class PerfexWorkflowWriter implements CrmWorkflowWriter {
      *                                    lead id that is not a number, or missing/invalid settings
      */
     @Override
-    public String createTask(DestinationConfig destination, String recordId, CrmTask task) {
+    public String createTask(String tenant, DestinationConfig destination, String recordId, CrmTask task) {
         PerfexConnector.Api api = connector.api(destination, PiiMask.of(null, null));
         String leadId = numeric(destination, "lead id", recordId);
         LocalDate today = LocalDate.now(clock.withZone(task.zone()));
@@ -136,6 +137,7 @@ public class PerfexWorkflowWriter implements CrmWorkflowWriter {
     /**
      * Assigns the lead to a staff member.
      *
+     * @param tenant      the LeadHub tenant id of the destination
      * @param destination the {@code perfex} destination (live)
      * @param recordId    the Perfex lead id
      * @param ownerId     a Perfex staff id (digits)
@@ -145,7 +147,7 @@ public class PerfexWorkflowWriter implements CrmWorkflowWriter {
      *                                    an unknown lead, ids that are not numbers, or missing/invalid settings
      */
     @Override
-    public String assignOwner(DestinationConfig destination, String recordId, String ownerId) {
+    public String assignOwner(String tenant, DestinationConfig destination, String recordId, String ownerId) {
         PerfexConnector.Api api = connector.api(destination, PiiMask.of(null, null));
         String leadId = numeric(destination, "lead id", recordId);
         String staff = numeric(destination, "owner (staff id)", ownerId);

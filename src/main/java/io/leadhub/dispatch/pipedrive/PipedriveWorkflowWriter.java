@@ -67,6 +67,7 @@ public class PipedriveWorkflowWriter implements CrmWorkflowWriter {
     /**
      * Creates an activity for the person.
      *
+     * @param tenant      the LeadHub tenant id of the destination
      * @param destination the {@code pipedrive} destination (live)
      * @param recordId    the Pipedrive person id
      * @param task        subject, body, due date (priority is not sent, see class comment)
@@ -76,7 +77,7 @@ public class PipedriveWorkflowWriter implements CrmWorkflowWriter {
      *                                    without {@code data.id}, or an empty {@code api_token} / bad setting
      */
     @Override
-    public String createTask(DestinationConfig destination, String recordId, CrmTask task) {
+    public String createTask(String tenant, DestinationConfig destination, String recordId, CrmTask task) {
         PipedriveConnector.Api api = live(destination);
         String type = api.settings().string(SETTING_TASK_ACTIVITY_TYPE, DEFAULT_TASK_ACTIVITY_TYPE);
         ObjectNode body = mapper.createObjectNode();
@@ -96,6 +97,7 @@ public class PipedriveWorkflowWriter implements CrmWorkflowWriter {
     /**
      * Sets the person's owner.
      *
+     * @param tenant      the LeadHub tenant id of the destination
      * @param destination the {@code pipedrive} destination (live)
      * @param recordId    the Pipedrive person id
      * @param ownerId     a Pipedrive user id (digits)
@@ -105,7 +107,7 @@ public class PipedriveWorkflowWriter implements CrmWorkflowWriter {
      *                                    that is not a number, or an empty {@code api_token} / bad setting
      */
     @Override
-    public String assignOwner(DestinationConfig destination, String recordId, String ownerId) {
+    public String assignOwner(String tenant, DestinationConfig destination, String recordId, String ownerId) {
         PipedriveConnector.Api api = live(destination);
         String owner = ownerId == null ? "" : ownerId.trim();
         if (!owner.matches("\\d{1,17}")) {

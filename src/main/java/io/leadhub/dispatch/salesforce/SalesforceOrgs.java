@@ -20,7 +20,6 @@ import java.security.KeyStore;
 import java.security.UnrecoverableKeyException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -30,7 +29,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
@@ -80,7 +78,6 @@ public class SalesforceOrgs {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final CamelContext camel;
-    private final Supplier<? extends Collection<TenantConfig>> tenants;
     private final Map<OrgKey, Org> orgs = new ConcurrentHashMap<>();
     private final Map<OrgKey, Object> locks = new ConcurrentHashMap<>();
 
@@ -90,18 +87,8 @@ public class SalesforceOrgs {
      */
     @Autowired
     public SalesforceOrgs(CamelContext camel, Optional<TenantRegistry> tenants) {
-        this(camel, tenants.<Supplier<? extends Collection<TenantConfig>>>map(r -> r::tenants).orElse(List::of));
-        tenants.ifPresent(registry -> registry.addListener(change -> onTenantChange(change, registry::find)));
-    }
-
-    /**
-     * @param camel   the CamelContext the components are registered in
-     * @param tenants the loaded tenant files, to find the tenant of a destination ({@link #org(DestinationConfig,
-     *                SalesforceSettings)})
-     */
-    SalesforceOrgs(CamelContext camel, Supplier<? extends Collection<TenantConfig>> tenants) {
         this.camel = Objects.requireNonNull(camel, "camel");
-        this.tenants = Objects.requireNonNull(tenants, "tenants");
+        tenants.ifPresent(registry -> registry.addListener(change -> onTenantChange(change, registry::find)));
     }
 
     /**
@@ -137,51 +124,6 @@ public class SalesforceOrgs {
             Org created = create(key, login);
             orgs.put(key, created);
             return created;
-        }
-    }
-
-    /**
-     * Returns the org connection of a destination given without its tenant id (a {@code CrmWorkflowWriter} gets only
-     * the destination), so that workflow actions use the same component, login and token as the deliveries. The
-     * tenant is the one whose loaded file holds this destination object; after a reload, the one with a
-     * {@code salesforce} destination of the same id and the same login settings (which is the same Salesforce user
-     * of the same org).
-     *
-     * @param destination a {@code salesforce} destination of a loaded tenant file
-     * @param settings    its settings (credentials present)
-     * @return the connection, as {@link #org(String, String, SalesforceSettings)}
-     * @throws TransientDeliveryException when no loaded tenant holds the destination (a tenant file reloaded in
-     *                                    between), or as {@link #org(String, String, SalesforceSettings)}
-     * @throws PermanentDeliveryException as {@link #org(String, String, SalesforceSettings)}
-     */
-    public Org org(DestinationConfig destination, SalesforceSettings settings) {
-        Login login = Login.of(settings);
-        String sameLogin = null;
-        for (TenantConfig tenant : tenants.get()) {
-            Optional<DestinationConfig> candidate = tenant.destination(destination.id());
-            if (candidate.isEmpty()) {
-                continue;
-            }
-            if (candidate.get() == destination) {
-                return org(tenant.tenant(), destination.id(), settings);
-            }
-            if (sameLogin == null && SalesforceConnector.TYPE.equals(candidate.get().type())
-                    && login.equals(loginOf(candidate.get()))) {
-                sameLogin = tenant.tenant();
-            }
-        }
-        if (sameLogin == null) {
-            throw new TransientDeliveryException("Salesforce destination " + destination.id()
-                    + ": no loaded tenant file holds it (reloaded in between?)", 0, null, null, null);
-        }
-        return org(sameLogin, destination.id(), settings);
-    }
-
-    private static Login loginOf(DestinationConfig destination) {
-        try {
-            return Login.of(SalesforceSettings.of(destination));
-        } catch (PermanentDeliveryException e) {
-            return null;
         }
     }
 

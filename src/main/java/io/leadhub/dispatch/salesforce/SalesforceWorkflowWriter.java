@@ -63,6 +63,7 @@ public class SalesforceWorkflowWriter implements CrmWorkflowWriter {
     /**
      * Creates a Task on the lead's Lead (see the class comment).
      *
+     * @param tenant      the LeadHub tenant id of the destination
      * @param destination the {@code salesforce} destination (live)
      * @param recordId    the Lead id the connector stored ({@code 00Q...})
      * @param task        subject, body, due date and priority
@@ -73,7 +74,7 @@ public class SalesforceWorkflowWriter implements CrmWorkflowWriter {
      *                                    not a Salesforce id, or a missing credential or malformed setting
      */
     @Override
-    public String createTask(DestinationConfig destination, String recordId, CrmTask task) {
+    public String createTask(String tenant, DestinationConfig destination, String recordId, CrmTask task) {
         SalesforceSettings settings = settings(destination);
         String lead = recordId(destination, "record id (a Lead id)", recordId);
         Map<String, Object> fields = new LinkedHashMap<>();
@@ -89,7 +90,7 @@ public class SalesforceWorkflowWriter implements CrmWorkflowWriter {
         });
         fields.put("Status", settings.task().status());
         fields.put("WhoId", lead);
-        JsonNode created = send(destination, settings, "create task on lead " + lead, "POST",
+        JsonNode created = send(tenant, destination, settings, "create task on lead " + lead, "POST",
                 settings.dataPath() + "/sobjects/Task", TASK_REF, fields);
         return "Salesforce Task " + created.path("body").path("id").asText("?") + " on Lead " + lead + " due "
                 + task.dueDate();
@@ -98,6 +99,7 @@ public class SalesforceWorkflowWriter implements CrmWorkflowWriter {
     /**
      * Makes a user (or queue) the owner of the lead's Lead (see the class comment).
      *
+     * @param tenant      the LeadHub tenant id of the destination
      * @param destination the {@code salesforce} destination (live)
      * @param recordId    the Lead id
      * @param ownerId     a user ({@code 005...}) or queue ({@code 00G...}) id
@@ -106,13 +108,13 @@ public class SalesforceWorkflowWriter implements CrmWorkflowWriter {
      * @throws PermanentDeliveryException as {@link #createTask}; also an owner id that is not a Salesforce id
      */
     @Override
-    public String assignOwner(DestinationConfig destination, String recordId, String ownerId) {
+    public String assignOwner(String tenant, DestinationConfig destination, String recordId, String ownerId) {
         SalesforceSettings settings = settings(destination);
         String lead = recordId(destination, "record id (a Lead id)", recordId);
         String owner = recordId(destination, "owner id (a user or queue id)", ownerId);
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("OwnerId", owner);
-        send(destination, settings, "assign owner of lead " + lead, "PATCH",
+        send(tenant, destination, settings, "assign owner of lead " + lead, "PATCH",
                 settings.dataPath() + "/sobjects/Lead/" + SalesforceConnector.encode(lead), LEAD_REF, fields);
         return "Salesforce owner " + owner + " on Lead " + lead;
     }
@@ -125,15 +127,15 @@ public class SalesforceWorkflowWriter implements CrmWorkflowWriter {
     }
 
     /** Sends a composite with one subrequest; returns that subresponse when it succeeded. */
-    private JsonNode send(DestinationConfig destination, SalesforceSettings settings, String operation,
+    private JsonNode send(String tenant, DestinationConfig destination, SalesforceSettings settings, String operation,
                           String method, String url, String referenceId, Map<String, Object> fields) {
         ObjectNode body = mapper.createObjectNode();
         body.put("allOrNone", true);
         SalesforceConnector.subrequest(mapper, body.putArray("compositeRequest"), method, url, referenceId, fields);
         SalesforceRequest composite = new SalesforceRequest("composite", operation, "POST",
                 settings.dataPath() + "/composite", null, body);
-        CompositeAnswer answer = SalesforceConnector.sendComposite(orgs.org(destination, settings), composite, mapper,
-                Masking::text);
+        CompositeAnswer answer = SalesforceConnector.sendComposite(orgs.org(tenant, destination.id(), settings),
+                composite, mapper, Masking::text);
         JsonNode failed = SalesforceConnector.firstFailure(answer.results(), mapper);
         if (failed != null) {
             String errorBody = failed.path("body").isMissingNode() ? "" : failed.path("body").toString();

@@ -63,6 +63,7 @@ public class ZohoWorkflowWriter implements CrmWorkflowWriter {
     /**
      * Inserts a task linked to the record.
      *
+     * @param tenant      the LeadHub tenant id of the destination
      * @param destination the {@code zoho} destination (live)
      * @param recordId    the Zoho record id in the destination's module
      * @param task        subject, body, due date and priority
@@ -73,7 +74,7 @@ public class ZohoWorkflowWriter implements CrmWorkflowWriter {
      *                                    message in the text, Zoho's body attached), or missing settings
      */
     @Override
-    public String createTask(DestinationConfig destination, String recordId, CrmTask task) {
+    public String createTask(String tenant, DestinationConfig destination, String recordId, CrmTask task) {
         ZohoConnector.Session session = session(destination);
         String module = session.module();
         ObjectNode record = mapper.createObjectNode();
@@ -107,6 +108,7 @@ public class ZohoWorkflowWriter implements CrmWorkflowWriter {
     /**
      * Sets the record's {@code Owner}.
      *
+     * @param tenant      the LeadHub tenant id of the destination
      * @param destination the {@code zoho} destination (live)
      * @param recordId    the Zoho record id in the destination's module
      * @param ownerId     a Zoho user id (digits)
@@ -117,7 +119,7 @@ public class ZohoWorkflowWriter implements CrmWorkflowWriter {
      *                                    is not a number, or missing settings
      */
     @Override
-    public String assignOwner(DestinationConfig destination, String recordId, String ownerId) {
+    public String assignOwner(String tenant, DestinationConfig destination, String recordId, String ownerId) {
         String owner = ownerId == null ? "" : ownerId.trim();
         if (!owner.matches("\\d+")) {
             throw new PermanentDeliveryException(ZohoConnector.CRM + " destination " + destination.id()

@@ -111,7 +111,7 @@ class DynamicsWorkflowWriterTest {
         stubCreateTask(aResponse().withStatus(204)
                 .withHeader("OData-EntityId", dataverse.baseUrl() + API + "/tasks(" + TASK + ")"));
 
-        String result = writer.createTask(destination(settings()), LEAD, FOLLOW_UP);
+        String result = writer.createTask("acme", destination(settings()), LEAD, FOLLOW_UP);
 
         assertThat(result).isEqualTo("Dynamics 365 task " + TASK + " regarding lead " + LEAD
                 + " due 2026-11-22T05:00:00Z");
@@ -140,8 +140,8 @@ class DynamicsWorkflowWriterTest {
         CrmTask normal = new CrmTask(EVENT_ID, "Send brochure", "", FOLLOW_UP.dueDate(), FOLLOW_UP.dueAt(), NEW_YORK,
                 CrmTask.Priority.NORMAL);
 
-        assertThat(writer.createTask(destination(contacts), LEAD, low)).contains("regarding contact " + LEAD);
-        writer.createTask(destination(contacts), LEAD, normal);
+        assertThat(writer.createTask("acme", destination(contacts), LEAD, low)).contains("regarding contact " + LEAD);
+        writer.createTask("acme", destination(contacts), LEAD, normal);
 
         // an empty body sends no description
         dataverse.verify(1, postRequestedFor(urlEqualTo(API + "/tasks")).withRequestBody(equalToJson("""
@@ -162,7 +162,7 @@ class DynamicsWorkflowWriterTest {
 
         connector.deliver(new DeliveryRequest("acme", destination, EVENT_ID, Map.of(), PHONE, EMAIL, LEAD,
                 tmp.resolve("dry-run"), CrmStubs.event()));
-        writer.createTask(destination, LEAD, FOLLOW_UP);
+        writer.createTask("acme", destination, LEAD, FOLLOW_UP);
 
         dataverse.verify(1, postRequestedFor(urlEqualTo(TOKEN_PATH)));
         dataverse.verify(1, postRequestedFor(urlEqualTo(API + "/tasks"))
@@ -181,7 +181,7 @@ class DynamicsWorkflowWriterTest {
                 .willReturn(aResponse().withStatus(204)
                         .withHeader("OData-EntityId", dataverse.baseUrl() + API + "/tasks(" + TASK + ")")));
 
-        assertThat(writer.createTask(destination(settings()), LEAD, FOLLOW_UP)).startsWith("Dynamics 365 task " + TASK);
+        assertThat(writer.createTask("acme", destination(settings()), LEAD, FOLLOW_UP)).startsWith("Dynamics 365 task " + TASK);
         assertThat(requestLog(dataverse)).containsExactly("POST " + TOKEN_PATH, "POST " + API + "/tasks",
                 "POST " + TOKEN_PATH, "POST " + API + "/tasks");
     }
@@ -193,7 +193,7 @@ class DynamicsWorkflowWriterTest {
         stubToken(ACCESS_TOKEN);
         dataverse.stubFor(patch(urlEqualTo(API + "/leads(" + LEAD + ")")).willReturn(aResponse().withStatus(204)));
 
-        String result = writer.assignOwner(destination(settings()), LEAD, USER.toUpperCase());
+        String result = writer.assignOwner("acme", destination(settings()), LEAD, USER.toUpperCase());
 
         assertThat(result).isEqualTo("Dynamics 365 owner " + USER + " on lead " + LEAD);
         dataverse.verify(1, patchRequestedFor(urlEqualTo(API + "/leads(" + LEAD + ")"))
@@ -207,7 +207,7 @@ class DynamicsWorkflowWriterTest {
     @Test
     void anOwnerIdThatIsNotAGuidIsPermanentWithoutARequest() {
         PermanentDeliveryException e = catchThrowableOfType(PermanentDeliveryException.class,
-                () -> writer.assignOwner(destination(settings()), LEAD, "1234"));
+                () -> writer.assignOwner("acme", destination(settings()), LEAD, "1234"));
 
         assertThat(e.getMessage()).isEqualTo("Dynamics 365 destination d365: owner id (a system user's GUID) must be "
                 + "a GUID, got '1234'");
@@ -221,7 +221,7 @@ class DynamicsWorkflowWriterTest {
         dataverse.stubFor(patch(urlEqualTo(API + "/leads(" + LEAD + ")")).willReturn(json(404, body)));
 
         PermanentDeliveryException e = catchThrowableOfType(PermanentDeliveryException.class,
-                () -> writer.assignOwner(destination(settings()), LEAD, USER));
+                () -> writer.assignOwner("acme", destination(settings()), LEAD, USER));
 
         assertThat(e.httpStatus()).isEqualTo(404);
         assertThat(e.responseBody()).isEqualTo(body);
@@ -239,7 +239,7 @@ class DynamicsWorkflowWriterTest {
                 .withHeader("Retry-After", "7"));
 
         TransientDeliveryException e = catchThrowableOfType(TransientDeliveryException.class,
-                () -> writer.createTask(destination(settings()), LEAD, FOLLOW_UP));
+                () -> writer.createTask("acme", destination(settings()), LEAD, FOLLOW_UP));
 
         assertThat(e.httpStatus()).isEqualTo(429);
         assertThat(e.retryAfter()).contains(Duration.ofSeconds(7));
@@ -254,7 +254,7 @@ class DynamicsWorkflowWriterTest {
         stubCreateTask(json(503, "{\"error\":{\"code\":\"0x80040216\",\"message\":\"An unexpected error occurred.\"}}"));
 
         TransientDeliveryException e = catchThrowableOfType(TransientDeliveryException.class,
-                () -> writer.createTask(destination(settings()), LEAD, FOLLOW_UP));
+                () -> writer.createTask("acme", destination(settings()), LEAD, FOLLOW_UP));
 
         assertThat(e.httpStatus()).isEqualTo(503);
         assertThat(e.retryAfter()).isEmpty();
@@ -268,7 +268,7 @@ class DynamicsWorkflowWriterTest {
         stubCreateTask(json(400, body));
 
         PermanentDeliveryException e = catchThrowableOfType(PermanentDeliveryException.class,
-                () -> writer.createTask(destination(settings()), LEAD, FOLLOW_UP));
+                () -> writer.createTask("acme", destination(settings()), LEAD, FOLLOW_UP));
 
         assertThat(e.httpStatus()).isEqualTo(400);
         assertThat(e.responseBody()).isEqualTo(body);
@@ -282,7 +282,7 @@ class DynamicsWorkflowWriterTest {
                 {"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided."}""")));
 
         PermanentDeliveryException e = catchThrowableOfType(PermanentDeliveryException.class,
-                () -> writer.createTask(destination(settings()), LEAD, FOLLOW_UP));
+                () -> writer.createTask("acme", destination(settings()), LEAD, FOLLOW_UP));
 
         assertThat(e.getMessage()).contains("client credentials token", "invalid_client");
         assertNoSecret(e, CLIENT_SECRET);
@@ -294,7 +294,7 @@ class DynamicsWorkflowWriterTest {
                 DuplicateDetection.DEFAULT, LeadMapping.empty(), settings());
 
         PermanentDeliveryException e = catchThrowableOfType(PermanentDeliveryException.class,
-                () -> writer.createTask(noBase, LEAD, FOLLOW_UP));
+                () -> writer.createTask("acme", noBase, LEAD, FOLLOW_UP));
 
         assertThat(e.getMessage()).contains("base_url").contains("is required");
         assertThat(dataverse.getAllServeEvents()).isEmpty();

@@ -91,7 +91,7 @@ class MondayWorkflowWriterTest {
     void createTaskCreatesASubitemOfTheLeadsItemWithTheDueDateInTheDateColumn() {
         stubOperation("create_subitem", okJson("{\"data\":{\"create_subitem\":{\"id\":\"5550001\"}},\"account_id\":1}"));
 
-        String result = writer.createTask(destination(settings()), ITEM, FOLLOW_UP);
+        String result = writer.createTask("acme", destination(settings()), ITEM, FOLLOW_UP);
 
         assertThat(result).isEqualTo("monday.com subitem 5550001 of item " + ITEM + " due 2026-11-22");
         monday.verify(1, postRequestedFor(urlEqualTo("/v2"))
@@ -116,7 +116,7 @@ class MondayWorkflowWriterTest {
         settings.remove("task_date_column");
         stubOperation("create_subitem", okJson("{\"data\":{\"create_subitem\":{\"id\":\"5550002\"}}}"));
 
-        assertThat(writer.createTask(destination(settings), ITEM, FOLLOW_UP))
+        assertThat(writer.createTask("acme", destination(settings), ITEM, FOLLOW_UP))
                 .isEqualTo("monday.com subitem 5550002 of item " + ITEM);
         assertThat(CrmStubs.requestBodies(monday).get(0).path("variables").has("columns")).isFalse();
     }
@@ -127,7 +127,7 @@ class MondayWorkflowWriterTest {
     void assignOwnerChangesThePeopleColumnOfTheItem() {
         stubOperation("change_column_value", okJson("{\"data\":{\"change_column_value\":{\"id\":\"" + ITEM + "\"}}}"));
 
-        String result = writer.assignOwner(destination(settings()), ITEM, "31855020");
+        String result = writer.assignOwner("acme", destination(settings()), ITEM, "31855020");
 
         assertThat(result).isEqualTo("monday.com owner 31855020 in column person of item " + ITEM);
         monday.verify(1, postRequestedFor(urlEqualTo("/v2")).withHeader("Authorization", equalTo(TOKEN)));
@@ -147,7 +147,7 @@ class MondayWorkflowWriterTest {
         settings.remove("owner_column_id");
 
         PermanentDeliveryException e = catchThrowableOfType(PermanentDeliveryException.class,
-                () -> writer.assignOwner(destination(settings), ITEM, "31855020"));
+                () -> writer.assignOwner("acme", destination(settings), ITEM, "31855020"));
 
         assertThat(e.getMessage()).isEqualTo("monday.com destination board: setting owner_column_id (the id of the "
                 + "board's people column) is required for assign_owner");
@@ -157,7 +157,7 @@ class MondayWorkflowWriterTest {
     @Test
     void anOwnerIdThatIsNotANumberIsPermanentWithoutARequest() {
         PermanentDeliveryException e = catchThrowableOfType(PermanentDeliveryException.class,
-                () -> writer.assignOwner(destination(settings()), ITEM, "jane@example.com"));
+                () -> writer.assignOwner("acme", destination(settings()), ITEM, "jane@example.com"));
 
         assertThat(e.getMessage()).startsWith("monday.com destination board: owner id (a monday.com user id) must be "
                 + "a number");
@@ -173,7 +173,7 @@ class MondayWorkflowWriterTest {
         stubOperation("change_column_value", okJson(body));
 
         PermanentDeliveryException e = catchThrowableOfType(PermanentDeliveryException.class,
-                () -> writer.assignOwner(destination(settings()), ITEM, "31855020"));
+                () -> writer.assignOwner("acme", destination(settings()), ITEM, "31855020"));
 
         assertThat(e.httpStatus()).isEqualTo(404);
         assertThat(e.responseBody()).isEqualTo(body);
@@ -190,7 +190,7 @@ class MondayWorkflowWriterTest {
                  "retry_in_seconds":23,"status_code":429}}],"account_id":1}"""));
 
         TransientDeliveryException e = catchThrowableOfType(TransientDeliveryException.class,
-                () -> writer.createTask(destination(settings()), ITEM, FOLLOW_UP));
+                () -> writer.createTask("acme", destination(settings()), ITEM, FOLLOW_UP));
 
         assertThat(e.httpStatus()).isEqualTo(429);
         assertThat(e.retryAfter()).contains(Duration.ofSeconds(23));
@@ -206,7 +206,7 @@ class MondayWorkflowWriterTest {
         stubOperation("create_subitem", okJson(body));
 
         PermanentDeliveryException e = catchThrowableOfType(PermanentDeliveryException.class,
-                () -> writer.createTask(destination(settings()), ITEM, FOLLOW_UP));
+                () -> writer.createTask("acme", destination(settings()), ITEM, FOLLOW_UP));
 
         assertThat(e.httpStatus()).isEqualTo(200);
         assertThat(e.responseBody()).isEqualTo(body);
@@ -220,7 +220,7 @@ class MondayWorkflowWriterTest {
                 {"error_code":"ComplexityException","status_code":429,"error_message":"Complexity budget exhausted, query cost 30001 budget remaining 2 out of 1000000 reset in 12 seconds","error_data":{}}"""));
 
         TransientDeliveryException e = catchThrowableOfType(TransientDeliveryException.class,
-                () -> writer.createTask(destination(settings()), ITEM, FOLLOW_UP));
+                () -> writer.createTask("acme", destination(settings()), ITEM, FOLLOW_UP));
 
         assertThat(e.retryAfter()).contains(Duration.ofSeconds(12));
     }
@@ -231,7 +231,7 @@ class MondayWorkflowWriterTest {
                 .withBody("{\"errors\":[{\"message\":\"Rate limit exceeded\",\"extensions\":{\"code\":\"RATE_LIMIT_EXCEEDED\"}}]}"));
 
         TransientDeliveryException e = catchThrowableOfType(TransientDeliveryException.class,
-                () -> writer.assignOwner(destination(settings()), ITEM, "31855020"));
+                () -> writer.assignOwner("acme", destination(settings()), ITEM, "31855020"));
 
         assertThat(e.httpStatus()).isEqualTo(429);
         assertThat(e.retryAfter()).contains(Duration.ofSeconds(8));
@@ -242,7 +242,7 @@ class MondayWorkflowWriterTest {
         stubOperation("create_subitem", aResponse().withStatus(502).withBody("<html>Bad Gateway</html>"));
 
         TransientDeliveryException e = catchThrowableOfType(TransientDeliveryException.class,
-                () -> writer.createTask(destination(settings()), ITEM, FOLLOW_UP));
+                () -> writer.createTask("acme", destination(settings()), ITEM, FOLLOW_UP));
 
         assertThat(e.httpStatus()).isEqualTo(502);
     }
@@ -254,7 +254,7 @@ class MondayWorkflowWriterTest {
                 .withBody(body));
 
         PermanentDeliveryException e = catchThrowableOfType(PermanentDeliveryException.class,
-                () -> writer.createTask(destination(settings()), ITEM, FOLLOW_UP));
+                () -> writer.createTask("acme", destination(settings()), ITEM, FOLLOW_UP));
 
         assertThat(e.httpStatus()).isEqualTo(401);
         assertThat(e.responseBody()).isEqualTo(body);
@@ -268,7 +268,7 @@ class MondayWorkflowWriterTest {
                 Secret.empty(), DryRun.OFF, DuplicateDetection.DEFAULT, LeadMapping.empty(), settings());
 
         PermanentDeliveryException e = catchThrowableOfType(PermanentDeliveryException.class,
-                () -> writer.createTask(noToken, ITEM, FOLLOW_UP));
+                () -> writer.createTask("acme", noToken, ITEM, FOLLOW_UP));
 
         assertThat(e.getMessage()).contains("token resolved empty");
         assertThat(monday.getAllServeEvents()).isEmpty();

@@ -112,7 +112,7 @@ class PerfexWorkflowWriterTest {
         perfex.stubFor(post(urlEqualTo("/api/tasks")).willReturn(okJson("""
                 {"status":true,"message":"Task add successful.","record_id":42}""")));
 
-        String done = writer.createTask(destination(Map.of()), "7", task(CrmTask.Priority.HIGH));
+        String done = writer.createTask("acme", destination(Map.of()), "7", task(CrmTask.Priority.HIGH));
 
         assertThat(done).isEqualTo("Perfex task 42 on lead 7 due 2026-03-04");
         perfex.verify(1, postRequestedFor(urlEqualTo("/api/tasks"))
@@ -132,7 +132,7 @@ class PerfexWorkflowWriterTest {
         perfex.stubFor(post(urlEqualTo("/api/tasks")).willReturn(okJson("""
                 {"status":true,"message":"Task add successful."}""")));
 
-        String done = writer.createTask(destination(Map.of("task_priorities", Map.of("high", 4L))), "7",
+        String done = writer.createTask("acme", destination(Map.of("task_priorities", Map.of("high", 4L))), "7",
                 task(CrmTask.Priority.HIGH));
 
         assertThat(done).isEqualTo("Perfex task on lead 7 due 2026-03-04");
@@ -144,7 +144,7 @@ class PerfexWorkflowWriterTest {
         perfex.stubFor(put(urlEqualTo(LEAD)).willReturn(okJson("""
                 {"status":true,"message":"Lead Update Successful."}""")));
 
-        assertThat(writer.assignOwner(destination(Map.of()), "7", "5")).isEqualTo("Perfex lead 7 assigned to staff 5");
+        assertThat(writer.assignOwner("acme", destination(Map.of()), "7", "5")).isEqualTo("Perfex lead 7 assigned to staff 5");
 
         perfex.verify(1, putRequestedFor(urlEqualTo(LEAD)).withHeader("authtoken", equalTo(TOKEN))
                 .withHeader("Content-Type", equalTo("application/json"))
@@ -156,7 +156,7 @@ class PerfexWorkflowWriterTest {
         perfex.stubFor(put(urlEqualTo(LEAD)).willReturn(json(404, "{\"status\":false,\"message\":\"Lead Update Fail.\"}")));
         perfex.stubFor(get(urlEqualTo(LEAD)).willReturn(okJson("{\"id\":\"7\",\"name\":\"Maria\",\"assigned\":\"5\"}")));
 
-        assertThat(writer.assignOwner(destination(Map.of()), "7", "5"))
+        assertThat(writer.assignOwner("acme", destination(Map.of()), "7", "5"))
                 .isEqualTo("Perfex lead 7 already assigned to staff 5");
         assertThat(requestLog()).containsExactly("PUT " + LEAD, "GET " + LEAD);
     }
@@ -168,7 +168,7 @@ class PerfexWorkflowWriterTest {
         perfex.stubFor(get(urlEqualTo(LEAD)).willReturn(json(404, missing)));
 
         PermanentDeliveryException e = catchThrowableOfType(PermanentDeliveryException.class,
-                () -> writer.assignOwner(destination(Map.of()), "7", "5"));
+                () -> writer.assignOwner("acme", destination(Map.of()), "7", "5"));
 
         assertThat(e.httpStatus()).isEqualTo(404);
         assertThat(e.responseBody()).isEqualTo(missing);
@@ -182,7 +182,7 @@ class PerfexWorkflowWriterTest {
         perfex.stubFor(get(urlEqualTo(LEAD)).willReturn(okJson("{\"data\":{\"id\":\"7\",\"assigned\":\"9\"}}")));
 
         PermanentDeliveryException e = catchThrowableOfType(PermanentDeliveryException.class,
-                () -> writer.assignOwner(destination(Map.of()), "7", "5"));
+                () -> writer.assignOwner("acme", destination(Map.of()), "7", "5"));
 
         assertThat(e.responseBody()).isEqualTo(failed);
         assertThat(e.getMessage()).contains("Perfex assign lead (PUT /api/leads/7): HTTP 404 Lead Update Fail.");
@@ -194,7 +194,7 @@ class PerfexWorkflowWriterTest {
                 .withHeader("Retry-After", "60")));
 
         TransientDeliveryException e = catchThrowableOfType(TransientDeliveryException.class,
-                () -> writer.createTask(destination(Map.of()), "7", task(CrmTask.Priority.NORMAL)));
+                () -> writer.createTask("acme", destination(Map.of()), "7", task(CrmTask.Priority.NORMAL)));
 
         assertThat(e.httpStatus()).isEqualTo(429);
         assertThat(e.retryAfter()).contains(Duration.ofSeconds(60));
@@ -206,7 +206,7 @@ class PerfexWorkflowWriterTest {
         perfex.stubFor(put(urlEqualTo(LEAD)).willReturn(json(502, "Bad gateway")));
 
         TransientDeliveryException e = catchThrowableOfType(TransientDeliveryException.class,
-                () -> writer.assignOwner(destination(Map.of()), "7", "5"));
+                () -> writer.assignOwner("acme", destination(Map.of()), "7", "5"));
 
         assertThat(e.httpStatus()).isEqualTo(502);
     }
@@ -218,7 +218,7 @@ class PerfexWorkflowWriterTest {
         perfex.stubFor(post(urlEqualTo("/api/tasks")).willReturn(json(422, body)));
 
         PermanentDeliveryException e = catchThrowableOfType(PermanentDeliveryException.class,
-                () -> writer.createTask(destination(Map.of()), "7", task(CrmTask.Priority.LOW)));
+                () -> writer.createTask("acme", destination(Map.of()), "7", task(CrmTask.Priority.LOW)));
 
         assertThat(e.httpStatus()).isEqualTo(422);
         assertThat(e.responseBody()).isEqualTo(body);
@@ -231,7 +231,7 @@ class PerfexWorkflowWriterTest {
         perfex.stubFor(post(urlEqualTo("/api/tasks")).willReturn(json(200, body)));
 
         PermanentDeliveryException e = catchThrowableOfType(PermanentDeliveryException.class,
-                () -> writer.createTask(destination(Map.of()), "7", task(CrmTask.Priority.LOW)));
+                () -> writer.createTask("acme", destination(Map.of()), "7", task(CrmTask.Priority.LOW)));
 
         assertThat(e.httpStatus()).isEqualTo(200);
         assertThat(e.responseBody()).isEqualTo(body);
@@ -244,7 +244,7 @@ class PerfexWorkflowWriterTest {
                 DryRun.OFF, DuplicateDetection.DEFAULT, LeadMapping.empty(), Map.of());
 
         PermanentDeliveryException e = catchThrowableOfType(PermanentDeliveryException.class,
-                () -> writer.createTask(noUrl, "7", task(CrmTask.Priority.HIGH)));
+                () -> writer.createTask("acme", noUrl, "7", task(CrmTask.Priority.HIGH)));
 
         assertThat(e.getMessage()).contains("'base_url' is required");
         assertThat(perfex.getAllServeEvents()).isEmpty();

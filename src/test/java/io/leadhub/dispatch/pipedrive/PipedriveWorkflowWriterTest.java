@@ -109,7 +109,7 @@ class PipedriveWorkflowWriterTest {
     void createTaskAddsATaskActivityForThePersonDueOnTheTaskDate() {
         pipedrive.stubFor(post(urlPathEqualTo("/v1/activities")).willReturn(json(201, data(901))));
 
-        String done = writer.createTask(destination(settings()), "17", TASK);
+        String done = writer.createTask("acme", destination(settings()), "17", TASK);
 
         assertThat(done).isEqualTo("Pipedrive activity 901 (task) on person 17 due 2026-03-04");
         pipedrive.verify(1, postRequestedFor(urlPathEqualTo("/v1/activities"))
@@ -127,7 +127,7 @@ class PipedriveWorkflowWriterTest {
         Map<String, Object> settings = settings();
         settings.put("task_activity_type", "call");
 
-        assertThat(writer.createTask(destination(settings), "17", TASK)).contains("(call)");
+        assertThat(writer.createTask("acme", destination(settings), "17", TASK)).contains("(call)");
 
         pipedrive.verify(1, postRequestedFor(urlPathEqualTo("/v1/activities"))
                 .withRequestBody(equalToJson("{\"type\":\"call\"}", true, true)));
@@ -137,7 +137,7 @@ class PipedriveWorkflowWriterTest {
     void assignOwnerPutsTheOwnerIdOnThePerson() {
         pipedrive.stubFor(put(urlPathEqualTo("/v1/persons/17")).willReturn(json(200, data(17))));
 
-        assertThat(writer.assignOwner(destination(settings()), "17", "11"))
+        assertThat(writer.assignOwner("acme", destination(settings()), "17", "11"))
                 .isEqualTo("Pipedrive owner 11 on person 17");
 
         pipedrive.verify(1, putRequestedFor(urlPathEqualTo("/v1/persons/17"))
@@ -148,7 +148,7 @@ class PipedriveWorkflowWriterTest {
     @Test
     void anOwnerThatIsNotAPipedriveUserIdFailsWithoutARequest() {
         PermanentDeliveryException e = catchThrowableOfType(PermanentDeliveryException.class,
-                () -> writer.assignOwner(destination(settings()), "17", "jane@example.com"));
+                () -> writer.assignOwner("acme", destination(settings()), "17", "jane@example.com"));
 
         assertThat(e.getMessage()).contains("is not a Pipedrive user id");
         assertThat(pipedrive.getAllServeEvents()).isEmpty();
@@ -161,7 +161,7 @@ class PipedriveWorkflowWriterTest {
                 .withHeader("x-ratelimit-reset", "7")));
 
         TransientDeliveryException e = catchThrowableOfType(TransientDeliveryException.class,
-                () -> writer.createTask(destination(settings()), "17", TASK));
+                () -> writer.createTask("acme", destination(settings()), "17", TASK));
 
         assertThat(e.httpStatus()).isEqualTo(429);
         assertThat(e.retryAfter()).contains(Duration.ofSeconds(2));
@@ -175,7 +175,7 @@ class PipedriveWorkflowWriterTest {
                 "{\"success\":false,\"error\":\"Too many requests\"}").withHeader("x-ratelimit-reset", "7")));
 
         TransientDeliveryException e = catchThrowableOfType(TransientDeliveryException.class,
-                () -> writer.assignOwner(destination(settings()), "17", "11"));
+                () -> writer.assignOwner("acme", destination(settings()), "17", "11"));
 
         assertThat(e.retryAfter()).contains(Duration.ofSeconds(7));
     }
@@ -185,7 +185,7 @@ class PipedriveWorkflowWriterTest {
         pipedrive.stubFor(post(urlPathEqualTo("/v1/activities")).willReturn(json(201, data(903))
                 .withHeader("x-ratelimit-remaining", "0").withHeader("x-ratelimit-reset", "2")));
         DestinationConfig destination = destination(settings());
-        writer.createTask(destination, "17", TASK);
+        writer.createTask("acme", destination, "17", TASK);
 
         TransientDeliveryException e = catchThrowableOfType(TransientDeliveryException.class,
                 () -> connector.deliver(new DeliveryRequest("acme", destination, EVENT_ID, Map.of(), PHONE, EMAIL,
@@ -202,7 +202,7 @@ class PipedriveWorkflowWriterTest {
                 "{\"success\":false,\"error\":\"Service unavailable\"}")));
 
         TransientDeliveryException e = catchThrowableOfType(TransientDeliveryException.class,
-                () -> writer.createTask(destination(settings()), "17", TASK));
+                () -> writer.createTask("acme", destination(settings()), "17", TASK));
 
         assertThat(e.httpStatus()).isEqualTo(503);
         assertThat(e.retryAfter()).isEmpty();
@@ -215,7 +215,7 @@ class PipedriveWorkflowWriterTest {
         pipedrive.stubFor(post(urlPathEqualTo("/v1/activities")).willReturn(json(400, body)));
 
         PermanentDeliveryException e = catchThrowableOfType(PermanentDeliveryException.class,
-                () -> writer.createTask(destination(settings()), "17", TASK));
+                () -> writer.createTask("acme", destination(settings()), "17", TASK));
 
         assertThat(e.httpStatus()).isEqualTo(400);
         assertThat(e.responseBody()).isEqualTo(body);
@@ -229,7 +229,7 @@ class PipedriveWorkflowWriterTest {
         pipedrive.stubFor(put(urlPathEqualTo("/v1/persons/404")).willReturn(json(200, body)));
 
         PermanentDeliveryException e = catchThrowableOfType(PermanentDeliveryException.class,
-                () -> writer.assignOwner(destination(settings()), "404", "11"));
+                () -> writer.assignOwner("acme", destination(settings()), "404", "11"));
 
         assertThat(e.httpStatus()).isEqualTo(200);
         assertThat(e.responseBody()).isEqualTo(body);
@@ -242,7 +242,7 @@ class PipedriveWorkflowWriterTest {
         settings.put("api_token", Secret.empty());
 
         PermanentDeliveryException e = catchThrowableOfType(PermanentDeliveryException.class,
-                () -> writer.createTask(destination(settings), "17", TASK));
+                () -> writer.createTask("acme", destination(settings), "17", TASK));
 
         assertThat(e.getMessage()).contains("api_token resolved empty");
         assertThat(pipedrive.getAllServeEvents()).isEmpty();

@@ -25,16 +25,13 @@ import io.leadhub.tenant.DestinationConfig;
 import io.leadhub.tenant.DryRun;
 import io.leadhub.tenant.DuplicateDetection;
 import io.leadhub.tenant.Secret;
-import io.leadhub.tenant.TenantConfig;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterAll;
@@ -78,7 +75,6 @@ class SalesforceWorkflowWriterTest {
     Path dryRunDir;
 
     private final ObjectMapper mapper = new ObjectMapper();
-    private final List<TenantConfig> tenants = new ArrayList<>();
     private SalesforceOrgs orgs;
     private SalesforceWorkflowWriter writer;
     private String destinationId;
@@ -103,7 +99,7 @@ class SalesforceWorkflowWriterTest {
         salesforce.resetAll();
         salesforce.stubFor(post(urlEqualTo(TOKEN)).willReturn(okJson(tokenAnswer("tok-1"))));
         salesforce.stubFor(get(urlPathEqualTo("/services/oauth2/revoke")).willReturn(aResponse().withStatus(200)));
-        orgs = new SalesforceOrgs(camel, () -> tenants);
+        orgs = new SalesforceOrgs(camel, java.util.Optional.empty());
         writer = new SalesforceWorkflowWriter(orgs, mapper);
         // one destination (and so one component and one login) per test
         destinationId = "sfw-" + test.getTestMethod().orElseThrow().getName().toLowerCase();
@@ -123,10 +119,10 @@ class SalesforceWorkflowWriterTest {
 
     @Test
     void createTaskLogsInAndPostsOneTaskSubrequestOnTheLead() {
-        DestinationConfig destination = tenantDestination(Map.of());
+        DestinationConfig destination = destination(Map.of());
         stubComposite(okJson(compositeAnswer(sub("task", 201, "{\"id\":\"" + TASK_ID + "\",\"success\":true,\"errors\":[]}"))));
 
-        String result = writer.createTask(destination, LEAD_ID, FOLLOW_UP);
+        String result = writer.createTask("acme", destination, LEAD_ID, FOLLOW_UP);
 
         assertThat(result).isEqualTo("Salesforce Task " + TASK_ID + " on Lead " + LEAD_ID + " due 2026-11-22");
         salesforce.verify(1, postRequestedFor(urlEqualTo(TOKEN)));
@@ -144,12 +140,12 @@ class SalesforceWorkflowWriterTest {
 
     @Test
     void createTaskMapsLowPriorityLeavesAnEmptyBodyOutAndUsesTheDestinationsTaskStatus() {
-        DestinationConfig destination = tenantDestination(Map.of("task", Map.of("status", "Open")));
+        DestinationConfig destination = destination(Map.of("task", Map.of("status", "Open")));
         stubComposite(okJson(compositeAnswer(sub("task", 201, "{\"id\":\"" + TASK_ID + "\",\"success\":true,\"errors\":[]}"))));
         CrmTask low = new CrmTask("ev-1", "Send brochure", "", FOLLOW_UP.dueDate(), FOLLOW_UP.dueAt(),
                 FOLLOW_UP.zone(), CrmTask.Priority.LOW);
 
-        writer.createTask(destination, LEAD_ID, low);
+        writer.createTask("acme", destination, LEAD_ID, low);
 
         salesforce.verify(1, postRequestedFor(urlEqualTo(COMPOSITE)).withRequestBody(equalToJson("""
                 {"allOrNone":true,"compositeRequest":[
@@ -160,7 +156,7 @@ class SalesforceWorkflowWriterTest {
 
     @Test
     void theWriterUsesTheComponentAndLoginOfTheConnectorsDelivery() {
-        DestinationConfig destination = tenantDestination(Map.of());
+        DestinationConfig destination = destination(Map.of());
         stubComposite(okJson(compositeAnswer(sub("lead", 204, null),
                 sub("task", 201, "{\"id\":\"" + TASK_ID + "\",\"success\":true,\"errors\":[]}"))));
         SalesforceConnector connector = new SalesforceConnector(orgs, mapper, tenant -> ZoneId.of("UTC"),
@@ -168,42 +164,21 @@ class SalesforceWorkflowWriterTest {
 
         connector.deliver(new DeliveryRequest("acme", destination, "ev-1", Map.of("LastName", "Doe"), "+14045558514",
                 null, LEAD_ID, dryRunDir));
-        writer.createTask(destination, LEAD_ID, FOLLOW_UP);
+        writer.createTask("acme", destination, LEAD_ID, FOLLOW_UP);
 
         salesforce.verify(1, postRequestedFor(urlEqualTo(TOKEN)));
         salesforce.verify(2, postRequestedFor(urlEqualTo(COMPOSITE)).withHeader("Authorization", equalTo("Bearer tok-1")));
         assertThat(orgs.componentNames()).containsExactly("salesforce-acme-" + destinationId);
     }
 
-    @Test
-    void aDestinationReloadedWithTheSameLoginFindsItsTenant() {
-        tenantDestination(Map.of());
-        DestinationConfig reloaded = destination(Map.of()); // equal settings, another object
-        stubComposite(okJson(compositeAnswer(sub("task", 201, "{\"id\":\"" + TASK_ID + "\",\"success\":true,\"errors\":[]}"))));
-
-        writer.createTask(reloaded, LEAD_ID, FOLLOW_UP);
-
-        assertThat(orgs.componentNames()).containsExactly("salesforce-acme-" + destinationId);
-    }
-
-    @Test
-    void aDestinationNoTenantHoldsIsTransientWithoutALogin() {
-        TransientDeliveryException e = catchThrowableOfType(TransientDeliveryException.class,
-                () -> writer.createTask(destination(Map.of()), LEAD_ID, FOLLOW_UP));
-
-        assertThat(e.getMessage()).isEqualTo("Salesforce destination " + destinationId
-                + ": no loaded tenant file holds it (reloaded in between?)");
-        assertThat(salesforce.getAllServeEvents()).isEmpty();
-    }
-
     // ---- assign_owner ------------------------------------------------------------------------------
 
     @Test
     void assignOwnerPatchesTheLeadsOwnerId() {
-        DestinationConfig destination = tenantDestination(Map.of());
+        DestinationConfig destination = destination(Map.of());
         stubComposite(okJson(compositeAnswer(sub("lead", 204, null))));
 
-        String result = writer.assignOwner(destination, LEAD_ID, USER_ID);
+        String result = writer.assignOwner("acme", destination, LEAD_ID, USER_ID);
 
         assertThat(result).isEqualTo("Salesforce owner " + USER_ID + " on Lead " + LEAD_ID);
         salesforce.verify(1, postRequestedFor(urlEqualTo(COMPOSITE))
@@ -217,7 +192,7 @@ class SalesforceWorkflowWriterTest {
     @Test
     void anOwnerIdThatIsNotASalesforceIdIsPermanentWithoutARequest() {
         PermanentDeliveryException e = catchThrowableOfType(PermanentDeliveryException.class,
-                () -> writer.assignOwner(tenantDestination(Map.of()), LEAD_ID, "1234"));
+                () -> writer.assignOwner("acme", destination(Map.of()), LEAD_ID, "1234"));
 
         assertThat(e.getMessage()).isEqualTo("Salesforce destination " + destinationId + ": owner id (a user or "
                 + "queue id) must be a 15- or 18-character Salesforce id, got '1234'");
@@ -233,7 +208,7 @@ class SalesforceWorkflowWriterTest {
         stubComposite(okJson(compositeAnswer(sub("lead", 400, error))));
 
         PermanentDeliveryException e = catchThrowableOfType(PermanentDeliveryException.class,
-                () -> writer.assignOwner(tenantDestination(Map.of()), LEAD_ID, USER_ID));
+                () -> writer.assignOwner("acme", destination(Map.of()), LEAD_ID, USER_ID));
 
         assertThat(e.httpStatus()).isEqualTo(400);
         assertThat(e.responseBody()).isEqualTo(error);
@@ -247,7 +222,7 @@ class SalesforceWorkflowWriterTest {
                 .withBody("[{\"message\":\"Too many requests\",\"errorCode\":\"REQUEST_LIMIT_EXCEEDED\"}]"));
 
         TransientDeliveryException e = catchThrowableOfType(TransientDeliveryException.class,
-                () -> writer.createTask(tenantDestination(Map.of()), LEAD_ID, FOLLOW_UP));
+                () -> writer.createTask("acme", destination(Map.of()), LEAD_ID, FOLLOW_UP));
 
         assertThat(e.httpStatus()).isEqualTo(429);
         assertThat(e.getMessage()).startsWith("Salesforce create task on lead " + LEAD_ID + " (POST " + COMPOSITE
@@ -260,7 +235,7 @@ class SalesforceWorkflowWriterTest {
                 .withBody("[{\"message\":\"TotalRequests Limit exceeded.\",\"errorCode\":\"REQUEST_LIMIT_EXCEEDED\"}]"));
 
         TransientDeliveryException e = catchThrowableOfType(TransientDeliveryException.class,
-                () -> writer.createTask(tenantDestination(Map.of()), LEAD_ID, FOLLOW_UP));
+                () -> writer.createTask("acme", destination(Map.of()), LEAD_ID, FOLLOW_UP));
 
         assertThat(e.httpStatus()).isEqualTo(403);
         assertThat(e.retryAfter()).contains(Duration.ofMinutes(1));
@@ -271,7 +246,7 @@ class SalesforceWorkflowWriterTest {
         stubComposite(aResponse().withStatus(503).withBody("Service Unavailable"));
 
         TransientDeliveryException e = catchThrowableOfType(TransientDeliveryException.class,
-                () -> writer.createTask(tenantDestination(Map.of()), LEAD_ID, FOLLOW_UP));
+                () -> writer.createTask("acme", destination(Map.of()), LEAD_ID, FOLLOW_UP));
 
         assertThat(e.httpStatus()).isEqualTo(503);
     }
@@ -282,7 +257,7 @@ class SalesforceWorkflowWriterTest {
         stubComposite(aResponse().withStatus(404).withHeader("Content-Type", "application/json").withBody(error));
 
         PermanentDeliveryException e = catchThrowableOfType(PermanentDeliveryException.class,
-                () -> writer.createTask(tenantDestination(Map.of()), LEAD_ID, FOLLOW_UP));
+                () -> writer.createTask("acme", destination(Map.of()), LEAD_ID, FOLLOW_UP));
 
         assertThat(e.httpStatus()).isEqualTo(404);
         assertThat(e.responseBody()).isEqualTo(error);
@@ -297,7 +272,7 @@ class SalesforceWorkflowWriterTest {
                 DryRun.OFF, DuplicateDetection.DEFAULT, null, settings);
 
         PermanentDeliveryException e = catchThrowableOfType(PermanentDeliveryException.class,
-                () -> writer.createTask(destination, LEAD_ID, FOLLOW_UP));
+                () -> writer.createTask("acme", destination, LEAD_ID, FOLLOW_UP));
 
         assertThat(e.getMessage()).startsWith("Salesforce destination " + destinationId
                 + ": setting keystore_password is empty");
@@ -338,15 +313,6 @@ class SalesforceWorkflowWriterTest {
                 DuplicateDetection.DEFAULT, null, settings(extra));
     }
 
-    /** @return a destination of tenant {@code acme}'s loaded file */
-    private DestinationConfig tenantDestination(Map<String, Object> extra) {
-        DestinationConfig destination = destination(extra);
-        tenants.add(new TenantConfig("other", Path.of("other.yaml"), "US", ZoneId.of("UTC"), Map.of(), Map.of(),
-                List.of(), List.of(), Instant.now()));
-        tenants.add(new TenantConfig("acme", Path.of("acme.yaml"), "US", ZoneId.of("UTC"), Map.of(), Map.of(),
-                List.of(destination), List.of(), Instant.now()));
-        return destination;
-    }
 
     private String tokenAnswer(String token) {
         return "{\"access_token\":\"" + token + "\",\"instance_url\":\"" + salesforce.baseUrl() + "\",\"id\":\""

@@ -115,7 +115,7 @@ class ZohoWorkflowWriterTest {
         stubToken();
         zoho.stubFor(post(urlPathEqualTo(TASKS)).willReturn(json(201, result("5725767000000524157"))));
 
-        String done = writer.createTask(destination(settings()), LEAD_ID, task(CrmTask.Priority.HIGH));
+        String done = writer.createTask("acme", destination(settings()), LEAD_ID, task(CrmTask.Priority.HIGH));
 
         assertThat(done).isEqualTo("Zoho CRM task 5725767000000524157 on Leads record " + LEAD_ID + " due 2026-03-04");
         assertThat(requestLog(zoho)).containsExactly("POST " + TOKEN_PATH, "POST " + TASKS);
@@ -140,7 +140,7 @@ class ZohoWorkflowWriterTest {
         settings.put("module", "Contacts");
         settings.put("trigger", java.util.List.of());
 
-        writer.createTask(destination(settings), LEAD_ID, task(CrmTask.Priority.LOW));
+        writer.createTask("acme", destination(settings), LEAD_ID, task(CrmTask.Priority.LOW));
 
         zoho.verify(1, postRequestedFor(urlPathEqualTo(TASKS)).withRequestBody(equalToJson("""
                 {"data":[{"Subject":"Call Jane Doe","Due_Date":"2026-03-04","Description":"Budget <40k>\\nCall back",
@@ -152,7 +152,7 @@ class ZohoWorkflowWriterTest {
         stubToken();
         zoho.stubFor(put(urlPathEqualTo("/crm/v8/Leads/" + LEAD_ID)).willReturn(json(200, result(LEAD_ID))));
 
-        assertThat(writer.assignOwner(destination(settings()), LEAD_ID, OWNER_ID))
+        assertThat(writer.assignOwner("acme", destination(settings()), LEAD_ID, OWNER_ID))
                 .isEqualTo("Zoho CRM owner " + OWNER_ID + " on Leads record " + LEAD_ID);
 
         zoho.verify(1, putRequestedFor(urlPathEqualTo("/crm/v8/Leads/" + LEAD_ID))
@@ -170,7 +170,7 @@ class ZohoWorkflowWriterTest {
 
         connector.deliver(new DeliveryRequest("acme", destination, EVENT_ID, Map.of(), PHONE, EMAIL, null,
                 tmp.resolve("dry-run"), CrmStubs.event()));
-        writer.createTask(destination, LEAD_ID, task(CrmTask.Priority.NORMAL));
+        writer.createTask("acme", destination, LEAD_ID, task(CrmTask.Priority.NORMAL));
 
         assertThat(requestLog(zoho)).containsExactly("POST " + TOKEN_PATH, "POST /crm/v8/Leads/upsert",
                 "POST " + TASKS);
@@ -185,7 +185,7 @@ class ZohoWorkflowWriterTest {
         zoho.stubFor(post(urlPathEqualTo(TASKS)).willReturn(json(202, body)));
 
         PermanentDeliveryException e = catchThrowableOfType(PermanentDeliveryException.class,
-                () -> writer.createTask(destination(settings()), LEAD_ID, task(CrmTask.Priority.HIGH)));
+                () -> writer.createTask("acme", destination(settings()), LEAD_ID, task(CrmTask.Priority.HIGH)));
 
         assertThat(e.httpStatus()).isEqualTo(202);
         assertThat(e.responseBody()).isEqualTo(body);
@@ -202,7 +202,7 @@ class ZohoWorkflowWriterTest {
                 .withHeader("Retry-After", "30")));
 
         TransientDeliveryException e = catchThrowableOfType(TransientDeliveryException.class,
-                () -> writer.assignOwner(destination(settings()), LEAD_ID, OWNER_ID));
+                () -> writer.assignOwner("acme", destination(settings()), LEAD_ID, OWNER_ID));
 
         assertThat(e.httpStatus()).isEqualTo(429);
         assertThat(e.retryAfter()).contains(Duration.ofSeconds(30));
@@ -216,7 +216,7 @@ class ZohoWorkflowWriterTest {
                 {"code":"INTERNAL_ERROR","details":{},"message":"Internal Server Error","status":"error"}""")));
 
         TransientDeliveryException e = catchThrowableOfType(TransientDeliveryException.class,
-                () -> writer.createTask(destination(settings()), LEAD_ID, task(CrmTask.Priority.HIGH)));
+                () -> writer.createTask("acme", destination(settings()), LEAD_ID, task(CrmTask.Priority.HIGH)));
 
         assertThat(e.httpStatus()).isEqualTo(500);
     }
@@ -229,7 +229,7 @@ class ZohoWorkflowWriterTest {
         zoho.stubFor(put(urlPathEqualTo("/crm/v8/Leads/" + LEAD_ID)).willReturn(json(400, body)));
 
         PermanentDeliveryException e = catchThrowableOfType(PermanentDeliveryException.class,
-                () -> writer.assignOwner(destination(settings()), LEAD_ID, OWNER_ID));
+                () -> writer.assignOwner("acme", destination(settings()), LEAD_ID, OWNER_ID));
 
         assertThat(e.httpStatus()).isEqualTo(400);
         assertThat(e.responseBody()).isEqualTo(body);
@@ -239,7 +239,7 @@ class ZohoWorkflowWriterTest {
     @Test
     void anOwnerThatIsNotAZohoUserIdFailsWithoutARequest() {
         PermanentDeliveryException e = catchThrowableOfType(PermanentDeliveryException.class,
-                () -> writer.assignOwner(destination(settings()), LEAD_ID, "Jane"));
+                () -> writer.assignOwner("acme", destination(settings()), LEAD_ID, "Jane"));
 
         assertThat(e.getMessage()).contains("is not a Zoho user id");
         assertThat(zoho.getAllServeEvents()).isEmpty();
