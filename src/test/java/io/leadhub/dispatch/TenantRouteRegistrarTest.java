@@ -132,20 +132,24 @@ class TenantRouteRegistrarTest {
     }
 
     @Test
-    void aRouteIdTakenByAnotherTenantIsNotReplaced() throws IOException {
+    void aTenantWhoseRouteIdsCollideIsRejectedByTheRegistryAndGetsNoRoute() throws IOException {
         // "acme" + "west-hubspot" and "acme-west" + "hubspot" both give crm-dispatch-acme-west-hubspot
         tenantFile("acme", "west-hubspot");
         tenantFile("acme-west", "hubspot");
-        TenantRegistry registry = registry();
-        new TenantRouteRegistrar(registry, topics, new io.leadhub.tenant.TenantSecretResolver(new org.springframework.mock.env.MockEnvironment())).afterApplicationStart(camel);
+        TenantRegistry registry = new TenantRegistry(mappings, new TenantFileLoader(n -> null, "US",
+                Clock.systemUTC(), null));
+        new TenantRouteRegistrar(registry, topics, new io.leadhub.tenant.TenantSecretResolver(
+                new org.springframework.mock.env.MockEnvironment())).afterApplicationStart(camel);
 
+        assertThat(registry.errors()).containsOnlyKeys(mappings.resolve("acme-west.yaml"));
         assertThat(routeIds()).containsExactly("crm-dispatch-acme-west-hubspot");
         assertThat(tenantOf("crm-dispatch-acme-west-hubspot")).isEqualTo("acme");
         Route acme = camel.getRoute("crm-dispatch-acme-west-hubspot");
 
-        tenantFile("acme-west", "hubspot", "hubspot-2");
+        tenantFile("acme-west", "hubspot-2");
         registry.reload();
 
+        assertThat(registry.errors()).isEmpty();
         assertThat(camel.getRoute("crm-dispatch-acme-west-hubspot")).isSameAs(acme);
         assertThat(routeIds()).containsExactly("crm-dispatch-acme-west-hubspot", "crm-dispatch-acme-west-hubspot-2");
     }
