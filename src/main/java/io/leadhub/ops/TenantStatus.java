@@ -89,7 +89,24 @@ public class TenantStatus {
             destinations.add(dest);
         }
         entry.put("destinations", destinations);
+        entry.put("workflowTriggers", t.workflowTriggers().stream().map(trigger -> Map.of("name", trigger.name(),
+                "actions", trigger.actions())).toList());
+        entry.put("llm", llm(t.llm()));
         return entry;
+    }
+
+    /** The tenant's own {@code ai.llm} block as configured (null = the global settings); the key is never shown. */
+    private static Map<String, Object> llm(io.leadhub.tenant.TenantLlmSettings llm) {
+        if (llm == null) {
+            return null;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("enabled", llm.enabled());
+        out.put("baseUrl", llm.baseUrl());
+        out.put("model", llm.model());
+        out.put("apiKey", llm.apiKey() == null ? null : llm.apiKey().isEmpty() ? "" : "****");
+        out.put("timeoutMs", llm.timeoutMs());
+        return out;
     }
 
     private static String stem(Path file) {

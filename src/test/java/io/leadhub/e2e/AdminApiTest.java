@@ -177,6 +177,16 @@ class AdminApiTest extends HubIntegrationTest {
         assertThat(broken.path("served").asBoolean()).isFalse();
         assertThat(broken.path("error").asText()).contains("broken.yaml:11:");
         assertThat(admin("GET", "/admin/tenants/nobody", null).statusCode()).isEqualTo(404);
+
+        // the tenant's own LLM settings without the key, and its workflow triggers
+        HttpResponse<String> llmco = admin("GET", "/admin/tenants/llmco", null);
+        assertThat(read(llmco).path("llm").path("enabled").asBoolean()).isTrue();
+        assertThat(read(llmco).path("llm").path("apiKey").asText()).isEqualTo("****");
+        assertThat(llmco.body()).doesNotContain(E2E_LLM_API_KEY);
+        assertThat(acme.path("llm").isNull()).isTrue();
+        JsonNode trigger = read(admin("GET", "/admin/tenants/triggerco", null)).path("workflowTriggers").get(0);
+        assertThat(trigger.path("name").asText()).isEqualTo("every_call");
+        assertThat(trigger.path("actions").toString()).isEqualTo("[\"send_notification\",\"schedule_follow_up_call\"]");
     }
 
     @Test
