@@ -60,8 +60,8 @@ import org.springframework.web.client.RestClientResponseException;
  *       {@code {"text": <params.message>}} to the Slack-compatible incoming webhook
  *       (https://api.slack.com/messaging/webhooks); {@code email} sends {@code params.subject} / {@code params.message}
  *       to {@code params.to} (else {@code workflow.notification.email.to}) through the tenant's SMTP server
- *       ({@link WorkflowMail}). One channel per action, so each is sent once; a trigger notifies both through two
- *       triggers.</li>
+ *       ({@link WorkflowMail}). {@code params.channel: [slack, email]} sends on both, each channel recorded as its
+ *       own unit ({@code send_notification.slack}, {@code send_notification.email}) so each is sent once.</li>
  *   <li>{@code send_sms}: twilio-java {@code Message.creator(to, from, body)} with the tenant's {@code sources.twilio}
  *       account (client from {@link TwilioRestClients}); {@code from} = {@code workflow.sms.from}, else
  *       {@code sources.twilio.caller_id}. Inside {@code workflow.sms.quiet_hours} (tenant timezone) the SMS is not
@@ -175,37 +175,58 @@ public class WorkflowActions {
                 continue;
             }
             for (String action : trigger.actions()) {
-                if (!log.claim(tenant.tenant(), lead.eventId(), trigger.name(), action)) {
-                    out.put(trigger.name() + "|" + action, log.status(tenant.tenant(), lead.eventId(),
-                            trigger.name(), action).orElse(""));
-                    continue;
+                for (String unit : units(trigger, action)) {
+                    retry = runUnit(tenant, trigger, action, unit, lead, out, retry);
                 }
-                Outcome outcome;
-                try {
-                    outcome = runAction(tenant, trigger, action, lead);
-                } catch (TransientDeliveryException e) {
-                    LOG.warn("Workflow action {} of trigger '{}' (tenant '{}', event {}) will be retried: {}", action,
-                            trigger.name(), tenant.tenant(), lead.eventId(), e.getMessage());
-                    out.put(trigger.name() + "|" + action, WorkflowActionLog.PENDING);
-                    metrics.record(tenant.tenant(), action, "retry");
-                    retry = retry == null ? e : retry;
-                    continue;
-                } catch (PermanentDeliveryException e) {
-                    outcome = new Outcome(WorkflowActionLog.FAILED, e.getMessage(), null);
-                }
-                log.finish(tenant.tenant(), lead.eventId(), trigger.name(), action, outcome.status(),
-                        outcome.detail(), outcome.dueAt(), outcome.payloadJson(json));
-                metrics.record(tenant.tenant(), action, outcome.status());
-                LOG.info("Workflow action {} of trigger '{}' (tenant '{}', event {}): {} {}", action, trigger.name(),
-                        tenant.tenant(), lead.eventId(), outcome.status(), outcome.detail() == null ? ""
-                                : outcome.detail());
-                out.put(trigger.name() + "|" + action, outcome.status());
             }
         }
         if (retry != null) {
             throw retry;
         }
         return out;
+    }
+
+    /**
+     * The once-per-event units of an action: the action itself, or for {@code send_notification} with a list of
+     * channels ({@code params.channel: [slack, email]}) one unit per channel ({@code send_notification.slack},
+     * {@code send_notification.email}), each claimed on its own so a retry of one never repeats the other.
+     */
+    private static List<String> units(WorkflowTrigger trigger, String action) {
+        if ("send_notification".equals(action) && trigger.params().get("channel") instanceof List<?> channels
+                && channels.size() > 1) {
+            return channels.stream().map(c -> action + "." + c).toList();
+        }
+        return List.of(action);
+    }
+
+    /** Claims, runs and records one unit; returns the first transient failure so far (to rethrow at the end). */
+    private TransientDeliveryException runUnit(TenantConfig tenant, WorkflowTrigger trigger, String action,
+                                               String unit, EnrichedLead lead, Map<String, String> out,
+                                               TransientDeliveryException retry) {
+        if (!log.claim(tenant.tenant(), lead.eventId(), trigger.name(), unit)) {
+            out.put(trigger.name() + "|" + unit, log.status(tenant.tenant(), lead.eventId(), trigger.name(), unit)
+                    .orElse(""));
+            return retry;
+        }
+        Outcome outcome;
+        try {
+            outcome = runAction(tenant, trigger, unit, lead);
+        } catch (TransientDeliveryException e) {
+            LOG.warn("Workflow action {} of trigger '{}' (tenant '{}', event {}) will be retried: {}", unit,
+                    trigger.name(), tenant.tenant(), lead.eventId(), e.getMessage());
+            out.put(trigger.name() + "|" + unit, WorkflowActionLog.PENDING);
+            metrics.record(tenant.tenant(), action, "retry");
+            return retry == null ? e : retry;
+        } catch (PermanentDeliveryException e) {
+            outcome = new Outcome(WorkflowActionLog.FAILED, e.getMessage(), null);
+        }
+        log.finish(tenant.tenant(), lead.eventId(), trigger.name(), unit, outcome.status(), outcome.detail(),
+                outcome.dueAt(), outcome.payloadJson(json));
+        metrics.record(tenant.tenant(), action, outcome.status());
+        LOG.info("Workflow action {} of trigger '{}' (tenant '{}', event {}): {} {}", unit, trigger.name(),
+                tenant.tenant(), lead.eventId(), outcome.status(), outcome.detail() == null ? "" : outcome.detail());
+        out.put(trigger.name() + "|" + unit, outcome.status());
+        return retry;
     }
 
     /**
@@ -233,7 +254,9 @@ public class WorkflowActions {
 
     private Outcome runAction(TenantConfig tenant, WorkflowTrigger trigger, String action, EnrichedLead lead) {
         return switch (action) {
-            case "send_notification" -> notify(tenant, trigger, lead);
+            case "send_notification" -> notify(tenant, trigger, lead, null);
+            case "send_notification.slack" -> notify(tenant, trigger, lead, "slack");
+            case "send_notification.email" -> notify(tenant, trigger, lead, "email");
             case "send_sms" -> sms(tenant, trigger, lead);
             case "create_task" -> task(tenant, trigger, lead);
             case "assign_owner" -> owner(tenant, trigger, lead);
@@ -242,12 +265,15 @@ public class WorkflowActions {
         };
     }
 
-    private Outcome notify(TenantConfig tenant, WorkflowTrigger trigger, EnrichedLead lead) {
+    private Outcome notify(TenantConfig tenant, WorkflowTrigger trigger, EnrichedLead lead, String unitChannel) {
         Map<String, Object> notification = map(tenant.workflow().get("notification"));
         // an optional placeholder that resolved empty (${X:}) counts as not configured
         Object url = notification.get("slack_webhook_url") instanceof Secret s && !s.isEmpty() ? s : null;
         Map<String, Object> email = map(notification.get("email"));
-        Object channel = trigger.params().get("channel");
+        Object channel = unitChannel != null ? unitChannel : trigger.params().get("channel");
+        if (channel instanceof List<?> one) {
+            channel = one.isEmpty() ? null : one.get(0);
+        }
         String chosen = channel != null ? channel.toString() : url != null ? "slack" : !email.isEmpty() ? "email"
                 : null;
         if (chosen == null) {

@@ -534,4 +534,34 @@ class WorkflowActionsTest {
         assertThat(db.jdbc().queryForObject("SELECT detail FROM workflow_actions", String.class))
                 .startsWith("no notification channel configured");
     }
+
+    @Test
+    void bothChannelsAreSentOnceEachEvenWhenOneHasToBeRetried() throws Exception {
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        String yaml = """
+                tenant: wf
+                destinations: []
+                workflow:
+                  notification:
+                    slack_webhook_url: "${SLACK}"
+                    email: { host: 127.0.0.1, port: PORT, security: none, timeout_ms: 2000,
+                             from: "leads@acme.example", to: [sales@acme.example] }
+                workflow_triggers:
+                  - { name: hot, when: "true", actions: [send_notification], params: { channel: [slack, email] } }
+                """;
+
+        WorkflowActions smtpDown = actions(yaml.replace("PORT", String.valueOf(closed)), DAY);
+        assertThatThrownBy(() -> smtpDown.run(lead("e1", 90))).isInstanceOf(TransientDeliveryException.class);
+        WorkflowActions smtpUp = actions(yaml.replace("PORT", String.valueOf(SMTP.getSmtp().getPort())), DAY);
+        assertThat(smtpUp.run(lead("e1", 90))).containsEntry("hot|send_notification.slack", "done")
+                .containsEntry("hot|send_notification.email", "done");
+
+        stub.verify(1, postRequestedFor(urlEqualTo("/slack/hook")));
+        assertThat(SMTP.getReceivedMessages()).hasSize(1);
+        assertThat(meters.get("leadhub.workflow.actions").tags("tenant", "wf", "action", "send_notification",
+                "status", "done").counter().count()).isEqualTo(2.0);
+    }
 }
