@@ -69,18 +69,6 @@ public class WorkflowActionLog {
     }
 
     /**
-     * Records how a claimed action ended.
-     *
-     * @param status one of the status constants
-     * @param detail reason or result (no secrets, masked PII), cut to 1000 characters; may be null
-     * @param dueAt  next allowed time for {@value #DEFERRED}, else null
-     */
-    public void finish(String tenant, String eventId, String trigger, String action, String status, String detail,
-                       Instant dueAt) {
-        finish(tenant, eventId, trigger, action, status, detail, dueAt, null);
-    }
-
-    /**
      * Records how a claimed action ended, with what a deferred action will send.
      *
      * @param status  one of the status constants

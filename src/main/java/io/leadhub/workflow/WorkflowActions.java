@@ -306,8 +306,8 @@ public class WorkflowActions {
             return new Outcome(WorkflowActionLog.SKIPPED, "lead has no phone", null);
         }
         Map<String, Object> sms = map(tenant.workflow().get("sms"));
-        TwilioSettings settings = TwilioSettings.of(tenant);
-        String from = sms.get("from") != null ? sms.get("from").toString() : settings.callerId();
+        // null = sources.twilio.caller_id when it is sent (also for a deferred SMS: the configuration of that time)
+        String from = sms.get("from") != null ? sms.get("from").toString() : null;
         String body = render(text(trigger.params().get("message"),
                 "Thanks for calling, {lead.first_name}! We will get back to you shortly."), lead);
         Instant resume = quietHoursEnd(map(sms.get("quiet_hours")), tenant.timezone());
