@@ -1,7 +1,6 @@
 package io.leadhub.inbound.perfex;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.leadhub.enrich.PhoneNormalizer;
